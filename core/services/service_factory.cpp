@@ -1,0 +1,28 @@
+// The one place that knows every backend: which service serves which target.
+#include <fmt/format.h>
+
+#include "errors.hpp"
+#include "services/service.hpp"
+
+namespace smharden::services {
+
+service_list make_services(const target& t, service_env& env) {
+  (void)t;
+  (void)env;
+  service_list list;
+  return list;
+}
+
+void init_lab(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  if (fs::exists(dir) && !fs::is_directory(dir)) {
+    throw core::usage_error(fmt::format("lab init {}: exists and is not a folder", dir.string()));
+  }
+  if (fs::exists(dir) && !fs::is_empty(dir) && !fs::exists(dir / "target.json")) {
+    throw core::usage_error(
+        fmt::format("lab init {}: the folder is not empty and is not a lab; choose an empty or new folder", dir.string()));
+  }
+  fs::create_directories(dir);
+}
+
+}  // namespace smharden::services

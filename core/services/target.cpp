@@ -1,0 +1,87 @@
+#include "services/target.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "errors.hpp"
+
+namespace smharden::services {
+namespace {
+
+nlohmann::json read_target_file(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw core::usage_error(fmt::format("cannot read target file {}", file.string()));
+  try {
+    nlohmann::json j = nlohmann::json::parse(in);
+    if (!j.is_object()) throw core::profile_error(fmt::format("{}: a target file must hold a JSON object", file.string()));
+    return j;
+  } catch (const nlohmann::json::parse_error& e) {
+    throw core::profile_error(fmt::format("{}: not valid JSON ({})", file.string(), e.what()));
+  }
+}
+
+target folder_target(target_kind kind, const std::string& dir) {
+  if (dir.empty()) throw core::usage_error(fmt::format("--target {}: needs a folder, e.g. {}:/path/to/dir", to_string(kind), to_string(kind)));
+  target t;
+  t.kind = kind;
+  t.root = std::filesystem::absolute(dir).lexically_normal();
+  if (kind == target_kind::offline && !std::filesystem::is_directory(t.root)) {
+    throw core::usage_error(fmt::format("--target offline:{}: no such folder", dir));
+  }
+  const auto file = t.root / "target.json";
+  if (std::filesystem::exists(file)) t.config = read_target_file(file);
+  return t;
+}
+
+}  // namespace
+
+const char* to_string(target_kind kind) {
+  switch (kind) {
+    case target_kind::local:
+      return "local";
+    case target_kind::offline:
+      return "offline";
+    case target_kind::lab:
+      return "lab";
+  }
+  return "unknown";
+}
+
+std::string target::describe() const {
+  if (kind == target_kind::local) return "local";
+  return fmt::format("{}:{}", to_string(kind), root.string());
+}
+
+nlohmann::json target::service_config(const std::string& service) const {
+  const auto it = config.find(service);
+  return it != config.end() && it->is_object() ? *it : nlohmann::json::object();
+}
+
+target parse_target(const std::string& spec) {
+  if (spec == "local") {
+    target t;
+    t.kind = target_kind::local;
+    return t;
+  }
+  if (spec.rfind("lab:", 0) == 0) return folder_target(target_kind::lab, spec.substr(4));
+  if (spec.rfind("offline:", 0) == 0) return folder_target(target_kind::offline, spec.substr(8));
+  const std::filesystem::path file(spec);
+  if (file.extension() == ".json" && std::filesystem::is_regular_file(file)) {
+    nlohmann::json config = read_target_file(file);
+    const std::string kind = config.value("kind", "local");
+    target t;
+    if (kind == "lab" || kind == "offline") {
+      t = folder_target(kind == "lab" ? target_kind::lab : target_kind::offline,
+                        (file.parent_path() / config.value("root", ".")).string());
+    } else if (kind != "local") {
+      throw core::profile_error(fmt::format("{}: /kind must be \"local\", \"lab\" or \"offline\", found \"{}\"", spec, kind));
+    }
+    t.config = std::move(config);
+    return t;
+  }
+  throw core::usage_error(fmt::format(
+      "--target {}: expected \"local\", \"lab:DIR\", \"offline:DIR\" or an existing target .json file", spec));
+}
+
+}  // namespace smharden::services

@@ -1,0 +1,33 @@
+// What a run works on: the local Windows server, an offline copy of a
+// server's config files, or a lab (a simulated fresh SmarterMail install).
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace smharden::services {
+
+enum class target_kind { local, offline, lab };
+
+struct target {
+  target_kind kind = target_kind::lab;
+  /// The lab or offline folder; empty for `local`.
+  std::filesystem::path root;
+  /// The folder's `target.json` (or the file named by --target FILE.json):
+  /// per-service settings such as {"smartermail": {"url": ...}}. Never holds secrets.
+  nlohmann::json config = nlohmann::json::object();
+
+  /// e.g. "lab:/var/lib/smharden/lab".
+  std::string describe() const;
+  /// Settings object of one service ("windows", "iis", "smartermail"), {} when absent.
+  nlohmann::json service_config(const std::string& service) const;
+};
+
+const char* to_string(target_kind kind);
+
+/// Parses --target: "local", "lab:DIR", "offline:DIR", or a path to a
+/// target JSON file. Throws smharden::core::usage_error on a bad spec.
+target parse_target(const std::string& spec);
+
+}  // namespace smharden::services
