@@ -13,6 +13,8 @@ endif()
 
 if(WIN32)
   # MinGW: one self-contained exe/dll each, no libstdc++/winpthread DLLs to ship.
-  add_compile_definitions(_WIN32_WINNT=0x0601 WIN32_LEAN_AND_MEAN NOMINMAX UNICODE _UNICODE)
+  # Windows 10 / Server 2016 API level: BCryptHash and the BCRYPT_*_ALG_HANDLE
+  # pseudo-handles (core/util/sha256.cpp) are declared only from there on.
+  add_compile_definitions(_WIN32_WINNT=0x0A00 WIN32_LEAN_AND_MEAN NOMINMAX UNICODE _UNICODE)
   add_link_options(-static -static-libgcc -static-libstdc++)
 endif()
