@@ -31,13 +31,15 @@ struct step_config {
   bool enabled = true;
   ordered_json params = ordered_json::object();  ///< merged along the chain, vars substituted
   std::optional<std::string> severity;           ///< overrides the plugin's default severity
-  std::string file;     ///< the file that last set this step's params
-  std::string pointer;  ///< "/steps/<id>" in that file
-  std::size_t order = 0;  ///< position of first appearance along the chain (base first)
+  std::string file;                              ///< the file that last set this step's params
+  std::string pointer;                           ///< "/steps/<id>" in that file
+  std::size_t order = 0;                         ///< position of first appearance along the chain (base first)
+  /// Top-level param name -> the file that last set it (errors name it).
+  std::map<std::string, std::string> param_files;
 };
 
 struct profile {
-  std::string name;         ///< "name" of the leaf profile, else its file stem
+  std::string name;  ///< "name" of the leaf profile, else its file stem
   std::string description;
   /// Files of the extends chain, base first, leaf last (absolute paths).
   std::vector<std::filesystem::path> chain;
@@ -51,6 +53,12 @@ struct profile {
   const step_config* find_step(const std::string& id) const;
 };
 
+/// Today's date in UTC as YYYY-MM-DD (what waivers are compared with).
+std::string utc_today();
+
+/// True when `date` is YYYY-MM-DD and a real calendar date.
+bool valid_iso_date(const std::string& date);
+
 /// Loads `file` and its extends chain. Throws profile_error naming the file,
 /// the JSON pointer, what was expected and what was found, for: unreadable
 /// file, invalid JSON (with line and column), a value of the wrong type, an
@@ -63,8 +71,7 @@ profile load_profile(const std::filesystem::path& file);
 /// the plugin is unknown. Throws profile_error listing every problem, one per
 /// line: "<file>: <pointer>: expected <what>, found <what>. Fix: <how>".
 /// An unknown plugin id is an error naming the step and `smharden list`.
-void validate_params(const profile& p,
-                     const std::map<std::string, nlohmann::json>& schemas_by_plugin);
+void validate_params(const profile& p, const std::map<std::string, nlohmann::json>& schemas_by_plugin);
 
 /// Fills in defaults declared in `schema` ("default" of top-level properties)
 /// for params the profile did not set. Returns the completed params.
