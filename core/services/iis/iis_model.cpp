@@ -1,0 +1,325 @@
+#include "services/iis/iis_model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "services/service_registry.hpp"
+
+namespace smharden::services::iis {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string normalize_path(std::string_view p) {
+  std::string out = lower(p);
+  std::replace(out.begin(), out.end(), '/', '\\');
+  for (const char* var : {"%systemdrive%", "%homedrive%"}) {
+    const std::string v(var);
+    if (out.starts_with(v)) out = "c:" + out.substr(v.size());
+  }
+  while (out.size() > 3 && out.back() == '\\') out.pop_back();
+  return out;
+}
+
+pugi::xml_node ensure_child(preserving_xml& doc, pugi::xml_node parent, const char* name) {
+  pugi::xml_node c = parent.child(name);
+  return c ? c : doc.append_element(parent, name);
+}
+
+bool has_element_children(pugi::xml_node n) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element) return true;
+  }
+  return false;
+}
+
+std::vector<pugi::xml_node> site_locations(const preserving_xml& doc, std::string_view site) {
+  std::vector<pugi::xml_node> out;
+  for (pugi::xml_node loc : doc.root().children("location")) {
+    if (iequals(loc.attribute("path").value(), site)) out.push_back(loc);
+  }
+  return out;
+}
+
+json entries_json(pugi::xml_node section) {
+  json entries = json::array();
+  if (!section) return entries;
+  for (pugi::xml_node c : section.children()) {
+    if (c.type() != pugi::node_element) continue;
+    const std::string_view kind = c.name();
+    if (kind == "clear") {
+      entries = json::array();
+      continue;
+    }
+    json e = {{"ip_address", c.attribute("ipAddress").value()},
+              {"subnet_mask", c.attribute("subnetMask") ? c.attribute("subnetMask").value() : "255.255.255.255"},
+              {"domain_name", c.attribute("domainName").value()},
+              {"allowed", parse_bool(c.attribute("allowed").value(), false)}};
+    if (kind == "remove") {
+      entries.erase(std::remove_if(entries.begin(), entries.end(),
+                                   [&](const json& x) {
+                                     return x["ip_address"] == e["ip_address"] &&
+                                            x["subnet_mask"] == e["subnet_mask"] &&
+                                            x["domain_name"] == e["domain_name"];
+                                   }),
+                    entries.end());
+    } else if (kind == "add") {
+      entries.push_back(std::move(e));
+    }
+  }
+  return entries;
+}
+
+bool has_clear(pugi::xml_node section) { return section && static_cast<bool>(section.child("clear")); }
+
+// The site's value of an attribute, else the server's, else the schema default.
+std::string effective(pugi::xml_node site_el, pugi::xml_node server_el, const char* attr, std::string_view fallback) {
+  if (site_el && site_el.attribute(attr)) return site_el.attribute(attr).value();
+  if (server_el && server_el.attribute(attr)) return server_el.attribute(attr).value();
+  return std::string(fallback);
+}
+
+unsigned long parse_uint(const std::string& text, unsigned long fallback) {
+  try {
+    size_t used = 0;
+    const unsigned long v = std::stoul(text, &used);
+    return used == text.size() ? v : fallback;
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
+bool parse_bool(std::string_view text, bool fallback) {
+  if (iequals(text, "true")) return true;
+  if (iequals(text, "false")) return false;
+  return fallback;
+}
+
+pugi::xml_node sites_node(const preserving_xml& doc) {
+  return doc.root().child("system.applicationHost").child("sites");
+}
+
+pugi::xml_node require_site(const preserving_xml& doc, std::string_view name) {
+  std::vector<std::string> names;
+  for (pugi::xml_node s : sites_node(doc).children("site")) {
+    if (iequals(s.attribute("name").value(), name)) return s;
+    if (names.size() < 10) names.push_back(fmt::format("\"{}\"", s.attribute("name").value()));
+  }
+  throw service_error("not_found", fmt::format("applicationHost.config has no IIS site named \"{}\" (sites: {})", name,
+                                               names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+}
+
+std::string site_app_pool(const preserving_xml& doc, pugi::xml_node site) {
+  const pugi::xml_node app = site.find_child_by_attribute("application", "path", "/");
+  if (app && app.attribute("applicationPool")) return app.attribute("applicationPool").value();
+  const pugi::xml_node defaults = sites_node(doc).child("applicationDefaults");
+  if (defaults && defaults.attribute("applicationPool")) return defaults.attribute("applicationPool").value();
+  return "DefaultAppPool";
+}
+
+std::string site_physical_path(pugi::xml_node site) {
+  const pugi::xml_node app = site.find_child_by_attribute("application", "path", "/");
+  const pugi::xml_node vdir = app.find_child_by_attribute("virtualDirectory", "path", "/");
+  return vdir.attribute("physicalPath").value();
+}
+
+json bindings_json(pugi::xml_node site) {
+  json out = json::array();
+  for (pugi::xml_node b : site.child("bindings").children("binding")) {
+    json j = {{"protocol", b.attribute("protocol").value()},
+              {"binding_information", b.attribute("bindingInformation").value()}};
+    if (b.attribute("sslFlags")) j["ssl_flags"] = b.attribute("sslFlags").as_uint();
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+json site_json(const preserving_xml& doc, pugi::xml_node site) {
+  return {{"name", site.attribute("name").value()},
+          {"id", site.attribute("id").as_ullong()},
+          {"app_pool", site_app_pool(doc, site)},
+          {"physical_path", site_physical_path(site)},
+          {"bindings", bindings_json(site)}};
+}
+
+bool path_is_under(std::string_view path, std::string_view dir) {
+  const std::string p = normalize_path(path);
+  const std::string d = normalize_path(dir);
+  if (d.empty()) return false;
+  return p == d || (p.size() > d.size() && p.starts_with(d) && p[d.size()] == '\\');
+}
+
+pugi::xml_node find_app_pool(const preserving_xml& doc, std::string_view name) {
+  for (pugi::xml_node p : doc.root().child("system.applicationHost").child("applicationPools").children("add")) {
+    if (iequals(p.attribute("name").value(), name)) return p;
+  }
+  return {};
+}
+
+pugi::xml_node require_app_pool(const preserving_xml& doc, std::string_view name) {
+  const pugi::xml_node p = find_app_pool(doc, name);
+  if (!p)
+    throw service_error("not_found", fmt::format("applicationHost.config has no application pool named \"{}\"", name));
+  return p;
+}
+
+std::string password_state(std::string_view v) {
+  if (v.empty()) return "absent";
+  if (v.starts_with("[enc:")) return "encrypted";
+  if (v.starts_with("[set-by-smharden:")) return "marker";
+  return "clear-text";
+}
+
+json app_pool_json(const preserving_xml& doc, pugi::xml_node pool) {
+  const pugi::xml_node pm = pool.child("processModel");
+  const pugi::xml_node defaults = doc.root()
+                                      .child("system.applicationHost")
+                                      .child("applicationPools")
+                                      .child("applicationPoolDefaults")
+                                      .child("processModel");
+  const std::string identity = effective(pm, defaults, "identityType", "ApplicationPoolIdentity");
+  json sites = json::array();
+  for (pugi::xml_node s : sites_node(doc).children("site")) {
+    if (iequals(site_app_pool(doc, s), pool.attribute("name").value())) sites.push_back(s.attribute("name").value());
+  }
+  return {{"name", pool.attribute("name").value()},
+          {"identity_type", identity},
+          {"identity_type_explicit", static_cast<bool>(pm.attribute("identityType"))},
+          {"user_name", pm.attribute("userName").value()},
+          {"password", password_state(pm.attribute("password").value())},
+          {"sites", std::move(sites)}};
+}
+
+pugi::xml_node find_site_section(const preserving_xml& doc, std::string_view site, std::string_view section) {
+  for (pugi::xml_node loc : site_locations(doc, site)) {
+    const pugi::xml_node s = loc.child("system.webServer").child("security").child(std::string(section).c_str());
+    if (s) return s;
+  }
+  return {};
+}
+
+pugi::xml_node ensure_site_section(preserving_xml& doc, std::string_view site, const char* section) {
+  if (pugi::xml_node s = find_site_section(doc, site, section)) return s;
+  const std::vector<pugi::xml_node> locs = site_locations(doc, site);
+  pugi::xml_node loc;
+  // Prefer a location that already holds system.webServer and does not change override modes.
+  for (pugi::xml_node l : locs) {
+    if (!l.attribute("overrideMode") && l.child("system.webServer")) loc = l;
+  }
+  if (!loc) {
+    for (pugi::xml_node l : locs) {
+      if (!l.attribute("overrideMode")) loc = l;
+    }
+  }
+  if (!loc) {
+    loc = doc.append_element(doc.root(), "location");
+    doc.set_attribute(loc, "path", site);
+  }
+  pugi::xml_node web = ensure_child(doc, loc, "system.webServer");
+  pugi::xml_node security = ensure_child(doc, web, "security");
+  return doc.append_element(security, section);
+}
+
+void remove_site_section(preserving_xml& doc, std::string_view site, std::string_view section) {
+  pugi::xml_node s = find_site_section(doc, site, section);
+  if (!s) return;
+  pugi::xml_node security = s.parent();
+  doc.remove_element(s);
+  pugi::xml_node web = security.parent();
+  pugi::xml_node loc = web.parent();
+  if (!has_element_children(security) && !security.first_attribute()) doc.remove_element(security);
+  if (!has_element_children(web) && !web.first_attribute()) doc.remove_element(web);
+  if (!has_element_children(loc)) doc.remove_element(loc);
+}
+
+pugi::xml_node server_section(const preserving_xml& doc, std::string_view section) {
+  return doc.root().child("system.webServer").child("security").child(std::string(section).c_str());
+}
+
+std::string element_xml(pugi::xml_node element) {
+  struct writer : pugi::xml_writer {
+    std::string out;
+    void write(const void* data, size_t size) override { out.append(static_cast<const char*>(data), size); }
+  } w;
+  element.print(w, "", pugi::format_raw, pugi::encoding_utf8);
+  return w.out;
+}
+
+json ip_security_json(const preserving_xml& doc, std::string_view site) {
+  const pugi::xml_node s = find_site_section(doc, site, "ipSecurity");
+  const pugi::xml_node server = server_section(doc, "ipSecurity");
+  json j = {{"site", std::string(site)},
+            {"configured", static_cast<bool>(s)},
+            {"allow_unlisted", parse_bool(effective(s, server, "allowUnlisted", "true"), true)},
+            {"deny_action", effective(s, server, "denyAction", "Forbidden")},
+            {"enable_reverse_dns", parse_bool(effective(s, server, "enableReverseDns", "false"), false)},
+            {"enable_proxy_mode", parse_bool(effective(s, server, "enableProxyMode", "false"), false)},
+            {"entries", entries_json(s)},
+            {"inherited_entries", has_clear(s) ? json::array() : entries_json(server)}};
+  return j;
+}
+
+json dynamic_ip_security_json(const preserving_xml& doc, std::string_view site) {
+  const pugi::xml_node s = find_site_section(doc, site, "dynamicIpSecurity");
+  const pugi::xml_node server = server_section(doc, "dynamicIpSecurity");
+  auto sub = [](pugi::xml_node n, const char* name) { return n ? n.child(name) : pugi::xml_node(); };
+  const pugi::xml_node sc = sub(s, "denyByConcurrentRequests");
+  const pugi::xml_node vc = sub(server, "denyByConcurrentRequests");
+  const pugi::xml_node sr = sub(s, "denyByRequestRate");
+  const pugi::xml_node vr = sub(server, "denyByRequestRate");
+  return {{"site", std::string(site)},
+          {"configured", static_cast<bool>(s)},
+          {"deny_action", effective(s, server, "denyAction", "Forbidden")},
+          {"enable_proxy_mode", parse_bool(effective(s, server, "enableProxyMode", "false"), false)},
+          {"enable_logging_only_mode", parse_bool(effective(s, server, "enableLoggingOnlyMode", "false"), false)},
+          {"deny_by_concurrent_requests",
+           {{"enabled", parse_bool(effective(sc, vc, "enabled", "false"), false)},
+            {"max_concurrent_requests", parse_uint(effective(sc, vc, "maxConcurrentRequests", "5"), 5)}}},
+          {"deny_by_request_rate",
+           {{"enabled", parse_bool(effective(sr, vr, "enabled", "false"), false)},
+            {"max_requests", parse_uint(effective(sr, vr, "maxRequests", "20"), 20)},
+            {"request_interval_ms", parse_uint(effective(sr, vr, "requestIntervalInMilliseconds", "200"), 200)}}}};
+}
+
+json modules_json(const preserving_xml& doc) {
+  const pugi::xml_node web = doc.root().child("system.webServer");
+  json global = json::array();
+  for (pugi::xml_node m : web.child("globalModules").children("add")) global.push_back(m.attribute("name").value());
+  // Modules are enabled in <modules>, at server level or in the root <location path="">.
+  std::vector<pugi::xml_node> module_lists{web.child("modules")};
+  for (pugi::xml_node loc : doc.root().children("location")) {
+    if (std::string_view(loc.attribute("path").value()).empty()) {
+      module_lists.push_back(loc.child("system.webServer").child("modules"));
+    }
+  }
+  auto installed = [&](std::string_view name) {
+    return std::any_of(global.begin(), global.end(),
+                       [&](const json& g) { return iequals(g.get<std::string>(), name); });
+  };
+  auto enabled = [&](const char* name) {
+    return std::any_of(module_lists.begin(), module_lists.end(),
+                       [&](pugi::xml_node list) { return list && list.find_child_by_attribute("add", "name", name); });
+  };
+  return {{"ip_restriction_installed", installed("IpRestrictionModule")},
+          {"dynamic_ip_restriction_installed", installed("DynamicIpRestrictionModule")},
+          {"ip_restriction_enabled", enabled("IpRestrictionModule")},
+          {"dynamic_ip_restriction_enabled", enabled("DynamicIpRestrictionModule")},
+          {"global_modules", std::move(global)}};
+}
+
+}  // namespace smharden::services::iis

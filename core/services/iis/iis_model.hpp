@@ -1,0 +1,58 @@
+// What the iis service knows about applicationHost.config's shape: sites,
+// application pools, per-site <location> sections, global modules. Reads
+// return JSON in the shapes documented in docs/services.md; edits go through
+// preserving_xml so untouched bytes survive.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "services/iis/preserving_xml.hpp"
+
+namespace smharden::services::iis {
+
+using json = nlohmann::json;
+
+bool iequals(std::string_view a, std::string_view b);
+
+// --- sites -----------------------------------------------------------------
+pugi::xml_node sites_node(const preserving_xml& doc);
+/// The <site> named `name` (case-insensitive, as IIS compares), or throws not_found.
+pugi::xml_node require_site(const preserving_xml& doc, std::string_view name);
+std::string site_app_pool(const preserving_xml& doc, pugi::xml_node site);
+std::string site_physical_path(pugi::xml_node site);
+json site_json(const preserving_xml& doc, pugi::xml_node site);
+json bindings_json(pugi::xml_node site);
+/// Case-insensitive "is `path` the folder `dir` or inside it", after expanding %SystemDrive%.
+bool path_is_under(std::string_view path, std::string_view dir);
+
+// --- application pools ----------------------------------------------------------
+pugi::xml_node find_app_pool(const preserving_xml& doc, std::string_view name);
+pugi::xml_node require_app_pool(const preserving_xml& doc, std::string_view name);
+/// "absent", "encrypted", "marker" or "clear-text" — never the value.
+std::string password_state(std::string_view attribute_value);
+json app_pool_json(const preserving_xml& doc, pugi::xml_node pool);
+
+// --- per-site sections in <location path="SITE"><system.webServer><security> --
+/// The site's section element, or an empty node.
+pugi::xml_node find_site_section(const preserving_xml& doc, std::string_view site, std::string_view section);
+/// Creates the <location>, <system.webServer>, <security> and section as needed.
+pugi::xml_node ensure_site_section(preserving_xml& doc, std::string_view site, const char* section);
+/// Removes the section and the wrappers it leaves empty.
+void remove_site_section(preserving_xml& doc, std::string_view site, std::string_view section);
+/// Server-level system.webServer/security/<section>, or an empty node.
+pugi::xml_node server_section(const preserving_xml& doc, std::string_view section);
+/// The element as XML text (the form undo records carry).
+std::string element_xml(pugi::xml_node element);
+
+json ip_security_json(const preserving_xml& doc, std::string_view site);
+json dynamic_ip_security_json(const preserving_xml& doc, std::string_view site);
+json modules_json(const preserving_xml& doc);
+
+/// Parses "true"/"false" as IIS does (case-insensitive); `fallback` when empty.
+bool parse_bool(std::string_view text, bool fallback);
+
+}  // namespace smharden::services::iis

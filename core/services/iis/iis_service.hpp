@@ -1,0 +1,64 @@
+// The `iis` service: applicationHost.config as one in-memory document per
+// run. Plugins read and edit it through `iis.*` methods; the engine commits
+// after each step (history copy once per run, then an atomic write) or
+// discards a failed step's edits. See docs/services.md, section "iis".
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "services/iis/preserving_xml.hpp"
+#include "services/service.hpp"
+
+namespace smharden::services {
+
+/// The iis service for `t` (local, offline or lab).
+std::unique_ptr<service> make_iis_service(const target& t, service_env& env);
+
+/// Writes the lab's IIS 10 applicationHost.config (SmarterMail site on *:9998:)
+/// into `dir`/iis/.
+void seed_iis_lab(const std::filesystem::path& dir);
+
+namespace iis {
+
+/// The embedded lab template (core/services/iis/lab/applicationHost.config).
+std::string_view lab_template();
+
+/// Where the target's applicationHost.config is: target.json {"iis": {"config"}} first, then
+/// %windir%\system32\inetsrv\config (local) or <root>/iis/applicationHost.config.
+std::filesystem::path config_path(const target& t);
+
+/// What a lab writes instead of an app pool password: visibly not the secret.
+std::string password_marker(std::string_view secret_name);
+
+class iis_service final : public service {
+ public:
+  iis_service(const target& t, service_env& env);
+  std::string name() const override { return "iis"; }
+  void register_methods(registry& r) override;
+  void commit_step() override;
+  void discard_step() override;
+  void end_run() noexcept override {}
+
+  const std::filesystem::path& path() const noexcept { return path_; }
+  /// Folder of the bounded history copies (one per run that writes).
+  const std::filesystem::path& history_dir() const noexcept { return history_dir_; }
+
+ private:
+  preserving_xml& doc();
+
+  target target_;
+  service_env& env_;
+  std::filesystem::path path_;
+  std::filesystem::path history_dir_;
+  size_t history_keep_ = 10;
+  std::optional<std::string> committed_;  // bytes on disk as last read or written
+  std::unique_ptr<preserving_xml> doc_;
+  bool wrote_this_run_ = false;
+};
+
+}  // namespace iis
+}  // namespace smharden::services

@@ -1,0 +1,96 @@
+// An XML document that writes back only what was edited. pugixml parses the
+// text; a parallel scan records where every node sits in the original bytes.
+// serialize() copies untouched nodes byte for byte (comments, attribute order,
+// quoting, indentation, line endings, a BOM) and regenerates only the
+// elements whose attributes or children changed.
+#pragma once
+
+#include <cstddef>
+#include <pugixml.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace smharden::services::iis {
+
+/// Malformed XML: where pugixml stopped, 1-based.
+class xml_syntax_error : public std::runtime_error {
+ public:
+  xml_syntax_error(size_t line, size_t column, const std::string& description)
+      : std::runtime_error(description), line_(line), column_(column) {}
+  size_t line() const noexcept { return line_; }
+  size_t column() const noexcept { return column_; }
+
+ private:
+  size_t line_;
+  size_t column_;
+};
+
+class preserving_xml {
+ public:
+  preserving_xml() = default;
+  preserving_xml(const preserving_xml&) = delete;
+  preserving_xml& operator=(const preserving_xml&) = delete;
+
+  /// Parses `text` (kept as the original bytes). Throws xml_syntax_error.
+  void load(std::string text);
+
+  pugi::xml_node root() const { return doc_.document_element(); }
+  const std::string& original() const noexcept { return text_; }
+  /// True once any edit went through the methods below.
+  bool modified() const noexcept { return modified_; }
+  /// The original bytes with only the edited elements regenerated.
+  std::string serialize() const;
+
+  // Every edit of the tree must go through these so serialize() knows what changed.
+  void set_attribute(pugi::xml_node element, const char* name, std::string_view value);
+  void remove_attribute(pugi::xml_node element, const char* name);
+  /// Appends a child element after the parent's last element child, indented like its siblings.
+  pugi::xml_node append_element(pugi::xml_node parent, const char* name);
+  /// Deep-copies `source` (from another document) as the parent's last element, indented.
+  pugi::xml_node append_copy(pugi::xml_node parent, pugi::xml_node source);
+  /// Removes an element and the indentation in front of it.
+  void remove_element(pugi::xml_node element);
+
+  /// The document's line break ("\r\n" or "\n") and one indentation step.
+  const std::string& newline() const noexcept { return newline_; }
+  const std::string& indent_unit() const noexcept { return indent_unit_; }
+
+ private:
+  struct node_meta {
+    size_t begin = 0;          // first byte of the node
+    size_t end = 0;            // one past its last byte
+    size_t content_begin = 0;  // elements: end of the start tag; document: 0
+    size_t content_end = 0;    // elements: start of the end tag; document: size
+    bool self_closing = false;
+    bool attrs_dirty = false;
+    bool subtree_dirty = false;
+    const void* orig_next = nullptr;
+    const void* orig_first = nullptr;
+    const void* orig_last = nullptr;
+  };
+
+  void map_nodes();
+  void mark_dirty(pugi::xml_node node, bool attrs);
+  void forget_subtree(pugi::xml_node node);
+  std::string indent_of(pugi::xml_node element) const;
+  pugi::xml_node insert_indented(pugi::xml_node parent, pugi::xml_node_type type, const char* name,
+                                 pugi::xml_node source);
+  const node_meta* meta_of(pugi::xml_node node) const;
+  void emit(pugi::xml_node node, std::string& out) const;
+  void emit_children(pugi::xml_node node, const node_meta& m, std::string& out) const;
+  void emit_start_tag_open(pugi::xml_node element, const node_meta& m, std::string& out) const;
+
+  std::string text_;
+  pugi::xml_document doc_;
+  std::unordered_map<const void*, node_meta> meta_;
+  std::string newline_ = "\n";
+  std::string indent_unit_ = "    ";
+  bool modified_ = false;
+};
+
+/// XML attribute-value escaping (&, <, >, ", control characters).
+std::string escape_attribute(std::string_view value);
+
+}  // namespace smharden::services::iis
