@@ -3,8 +3,9 @@
 // ACEs to existing children itself).
 #ifdef _WIN32
 
-#include <aclapi.h>
 #include <windows.h>
+// after windows.h, which it needs
+#include <aclapi.h>
 
 #include "services/service_registry.hpp"
 #include "services/windows/account_names.hpp"

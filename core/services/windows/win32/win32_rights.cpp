@@ -2,8 +2,9 @@
 // LsaAddAccountRights, LsaRemoveAccountRights.
 #ifdef _WIN32
 
-#include <ntsecapi.h>
 #include <windows.h>
+// after windows.h, which it needs
+#include <ntsecapi.h>
 
 #include <algorithm>
 #include <cctype>

@@ -2,8 +2,9 @@
 // NetUserGetLocalGroups, NetLocalGroupGetMembers/AddMembers/DelMembers.
 #ifdef _WIN32
 
-#include <lm.h>
 #include <windows.h>
+// after windows.h, which it needs
+#include <lm.h>
 
 #include "services/service_registry.hpp"
 #include "services/windows/account_names.hpp"
