@@ -1,0 +1,102 @@
+// `smartermail probe`: signs in once and calls every mapped read route, so an
+// operator can see which entries of the route map their server answers.
+#include <fmt/format.h>
+
+#include "services/smartermail/rest_api.hpp"
+#include "services/smartermail/smartermail_service.hpp"
+
+namespace smharden::services::smartermail {
+namespace {
+
+/// Remembers, per route, whether the backend answered or why not.
+class recording_backend final : public api_backend {
+ public:
+  explicit recording_backend(api_backend& inner) : inner_(inner) {}
+  std::string kind() const override { return inner_.kind(); }
+  json call(const std::string& route_key, const path_args& args, const json& body) override {
+    try {
+      json answer = inner_.call(route_key, args, body);
+      outcomes[route_key] = {{"answered", true}};
+      return answer;
+    } catch (const service_error& e) {
+      outcomes[route_key] = {{"answered", false}, {"error", e.code()}, {"message", e.what()}};
+      throw;
+    }
+  }
+  std::map<std::string, json> outcomes;
+
+ private:
+  api_backend& inner_;
+};
+
+}  // namespace
+
+json probe(api_backend& api, const route_map& map) {
+  recording_backend rec(api);
+  settings_client client(rec, map);
+  std::map<std::string, std::string> shape_error;
+  std::string build;
+  std::string first_admin = "admin";
+  const auto attempt = [&](const std::string& key, const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (const service_error& e) {
+      if (rec.outcomes.count(key) != 0 && rec.outcomes[key].value("answered", false)) shape_error[key] = e.what();
+    }
+  };
+  attempt("version.get", [&] { build = client.version()["build"].get<std::string>(); });
+  attempt("admins.list", [&] {
+    const json admins = client.admins()["admins"];
+    if (!admins.empty()) first_admin = admins[0]["username"].get<std::string>();
+  });
+  attempt("admin.get", [&] { client.admin(first_admin); });
+  attempt("ids.rules.list", [&] { client.ids_rules(); });
+  attempt("extensions.get", [&] { client.extensions(); });
+  attempt("relay.get", [&] { client.relay(); });
+  attempt("ip_access.list", [&] { client.whitelist(); });
+  attempt("smtp_auth_bypass.get", [&] { rec.call("smtp_auth_bypass.get", {}, json::object()); });
+
+  json routes = json::array();
+  int answered = 0, shaped = 0, unverified = 0;
+  for (const auto& [key, entry] : map.document()["routes"].items()) {
+    json row = {{"route", key},
+                {"method", entry["method"]},
+                {"path", map.url_path(map.get(key), {{"whitelist", "true"}, {"username", first_admin}})},
+                {"verified", entry["verified"]},
+                {"source", entry["source"]}};
+    if (!entry["verified"].get<bool>()) ++unverified;
+    const auto it = rec.outcomes.find(key);
+    if (it != rec.outcomes.end()) {
+      row["probed"] = true;
+      row.update(it->second);
+      const bool ok = it->second.value("answered", false) && shape_error.count(key) == 0;
+      if (it->second.value("answered", false)) ++answered;
+      if (ok) ++shaped;
+      row["shape_ok"] = ok;
+      if (shape_error.count(key) != 0) row["message"] = shape_error[key];
+    } else if (key == "auth.login" && api.kind() == "rest") {
+      const auto* rest = dynamic_cast<rest_api*>(&api);
+      row["probed"] = true;
+      row["answered"] = rest != nullptr && rest->logins() > 0 && !rec.outcomes.empty() &&
+                        std::any_of(rec.outcomes.begin(), rec.outcomes.end(),
+                                    [](const auto& o) { return o.second.value("answered", false); });
+    } else {
+      row["probed"] = false;
+      row["note"] = entry["read"].get<bool>() ? "not needed for this probe"
+                                              : "write or session route: not exercised by the read-only probe";
+    }
+    routes.push_back(row);
+  }
+  json report = {{"backend", api.kind()},
+                 {"build", build.empty() ? json(nullptr) : json(build)},
+                 {"routes", routes},
+                 {"summary",
+                  {{"read_routes_probed", rec.outcomes.size()},
+                   {"answered", answered},
+                   {"shape_ok", shaped},
+                   {"unverified_routes", unverified}}}};
+  if (const auto* rest = dynamic_cast<rest_api*>(&api)) report["requests"] = rest->requests_sent();
+  return report;
+}
+
+}  // namespace smharden::services::smartermail
