@@ -3,6 +3,7 @@
 
 #include "errors.hpp"
 #include "services/service.hpp"
+#include "services/smartermail/smartermail_service.hpp"
 
 namespace smharden::services {
 
@@ -10,6 +11,7 @@ service_list make_services(const target& t, service_env& env) {
   (void)t;
   (void)env;
   service_list list;
+  list.push_back(make_smartermail_service(t, env));
   return list;
 }
 
@@ -23,6 +25,7 @@ void init_lab(const std::filesystem::path& dir) {
         fmt::format("lab init {}: the folder is not empty and is not a lab; choose an empty or new folder", dir.string()));
   }
   fs::create_directories(dir);
+  seed_smartermail_lab(dir);
 }
 
 }  // namespace smharden::services
