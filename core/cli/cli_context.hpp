@@ -1,0 +1,49 @@
+// What every subcommand shares: global options and the objects built from
+// them on first use (the plugin registry, the secret store, the audit log).
+#pragma once
+
+#include <smharden/plugin_abi.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/audit_log.hpp"
+#include "engine/redactor.hpp"
+#include "engine/secret_store.hpp"
+#include "registry/plugin_registry.hpp"
+#include "services/target.hpp"
+
+namespace smharden::cli {
+
+struct cli_context {
+  std::vector<std::filesystem::path> plugin_dirs;
+  std::vector<std::string> secret_files;  ///< NAME=PATH
+  std::vector<std::string> secret_stdin;  ///< NAME (read one line each from stdin)
+  int verbosity = 0;
+
+  core::redactor redact;
+  std::unique_ptr<core::secret_store> secrets;
+  std::unique_ptr<core::plugin_registry> plugins;
+  std::unique_ptr<core::audit_log> log;
+  std::atomic<bool> cancel{false};
+
+  /// Loads the plugins once; reports refusals as warnings on stderr.
+  core::plugin_registry& registry();
+  /// Reads --secret-file / --secret-stdin once.
+  core::secret_store& secret_store();
+  /// Opens the audit log (state dir logs/smharden.log) once.
+  core::audit_log& audit();
+  /// --target as given, or the default: `local` on Windows, the user's lab
+  /// elsewhere (created on first use, announced on stderr).
+  services::target resolve_target(const std::string& spec);
+};
+
+/// True when the stream is an interactive terminal.
+bool stdout_is_tty();
+bool stdin_is_tty();
+bool stderr_is_tty();
+
+}  // namespace smharden::cli

@@ -1,0 +1,23 @@
+// One function per subcommand family; each adds its subcommands to the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_context.hpp"
+
+namespace smharden::cli {
+
+/// list, describe, validate, graph
+void add_info_commands(CLI::App& app, cli_context& ctx);
+/// check, apply
+void add_run_commands(CLI::App& app, cli_context& ctx);
+/// lab init
+void add_lab_command(CLI::App& app, cli_context& ctx);
+
+/// Set by a subcommand callback: the process exit code.
+inline int& command_exit_code() {
+  static int code = 0;
+  return code;
+}
+
+}  // namespace smharden::cli

@@ -1,0 +1,119 @@
+#include "registry/plugin_manifest.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <regex>
+#include <stdexcept>
+
+#include "graph/semver.hpp"
+
+namespace smharden::core {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad(const std::string& pointer, const std::string& what) {
+  throw std::invalid_argument(fmt::format("manifest: {}: {}", pointer, what));
+}
+
+std::string string_field(const json& m, const char* key, bool required) {
+  const auto it = m.find(key);
+  if (it == m.end()) {
+    if (required) bad(std::string("/") + key, "is required");
+    return {};
+  }
+  if (!it->is_string()) bad(std::string("/") + key, "must be a string");
+  return it->get<std::string>();
+}
+
+std::vector<std::string> string_list(const json& m, const char* key) {
+  std::vector<std::string> out;
+  const auto it = m.find(key);
+  if (it == m.end()) return out;
+  if (!it->is_array()) bad(std::string("/") + key, "must be an array of strings");
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    if (!(*it)[i].is_string()) bad(fmt::format("/{}/{}", key, i), "must be a string");
+    out.push_back((*it)[i].get<std::string>());
+  }
+  return out;
+}
+
+const std::regex& id_pattern() {
+  static const std::regex re("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
+  return re;
+}
+
+}  // namespace
+
+bool valid_severity(const std::string& s) { return severity_rank(s) >= 0; }
+
+int severity_rank(const std::string& s) {
+  static constexpr std::array<const char*, 5> names = {"info", "low", "medium", "high", "critical"};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (s == names[i]) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+plugin_node plugin_manifest::node() const { return plugin_node{id, version, requires_, after, tags}; }
+
+json plugin_manifest::to_json() const {
+  json reqs = json::array();
+  for (const auto& d : requires_) reqs.push_back({{"id", d.id}, {"version", d.range}});
+  return {{"id", id},           {"version", version}, {"title", title},   {"section", section},
+          {"description", description}, {"requires", reqs}, {"after", after}, {"tags", tags},
+          {"severity", severity}, {"params_schema", params_schema}, {"os_access", os_access}};
+}
+
+plugin_manifest parse_manifest(const char* text) {
+  if (text == nullptr) throw std::invalid_argument("manifest: missing (manifest_json is NULL)");
+  const json m = json::parse(text, nullptr, false);
+  if (m.is_discarded()) throw std::invalid_argument("manifest: not valid JSON");
+  if (!m.is_object()) throw std::invalid_argument("manifest: must be a JSON object");
+
+  plugin_manifest out;
+  out.id = string_field(m, "id", true);
+  if (!std::regex_match(out.id, id_pattern())) {
+    bad("/id", fmt::format("\"{}\" must be lower-case words joined by '-' (e.g. \"iis-ip\")", out.id));
+  }
+  out.version = string_field(m, "version", true);
+  if (!semver::parse(out.version)) bad("/version", fmt::format("\"{}\" is not a semantic version", out.version));
+  out.title = string_field(m, "title", true);
+  out.section = string_field(m, "section", false);
+  out.description = string_field(m, "description", false);
+  out.after = string_list(m, "after");
+  out.tags = string_list(m, "tags");
+  if (m.contains("severity")) {
+    out.severity = string_field(m, "severity", true);
+    if (!valid_severity(out.severity)) bad("/severity", "must be info, low, medium, high or critical");
+  }
+  if (m.contains("requires")) {
+    const json& reqs = m["requires"];
+    if (!reqs.is_array()) bad("/requires", "must be an array of {\"id\", \"version\"}");
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+      const json& r = reqs[i];
+      if (!r.is_object() || !r.contains("id") || !r["id"].is_string()) {
+        bad(fmt::format("/requires/{}", i), "must be an object with a string \"id\"");
+      }
+      dependency d{r["id"].get<std::string>(), r.value("version", std::string("*"))};
+      std::string why;
+      if (!valid_range(d.range, &why)) {
+        bad(fmt::format("/requires/{}/version", i), fmt::format("\"{}\" is not a semver range ({})", d.range, why));
+      }
+      if (d.id == out.id) bad(fmt::format("/requires/{}", i), "a plugin cannot require itself");
+      out.requires_.push_back(std::move(d));
+    }
+  }
+  if (m.contains("params_schema")) {
+    out.params_schema = m["params_schema"];
+    if (!out.params_schema.is_object()) bad("/params_schema", "must be a JSON Schema object");
+  }
+  if (m.contains("os_access")) {
+    if (!m["os_access"].is_boolean()) bad("/os_access", "must be true or false");
+    out.os_access = m["os_access"].get<bool>();
+  }
+  return out;
+}
+
+}  // namespace smharden::core

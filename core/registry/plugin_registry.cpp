@@ -1,0 +1,138 @@
+#include "registry/plugin_registry.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+namespace smharden::core {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_module(const fs::path& p) {
+#ifdef _WIN32
+  return p.extension() == ".dll";
+#else
+  return p.extension() == ".so";
+#endif
+}
+
+/// The ABI majors a module exports entry points for, to explain a refusal.
+std::string other_majors(const boost::dll::shared_library& lib) {
+  std::string found;
+  for (int major = 2; major <= 9; ++major) {
+    const std::string name = fmt::format("smharden_plugin_v{}", major);
+    if (lib.has(name)) found += (found.empty() ? "" : ", ") + name;
+  }
+  return found;
+}
+
+}  // namespace
+
+bool plugin_registry::load_file(const fs::path& file) {
+  auto refuse = [&](const std::string& reason) {
+    refusals_.push_back({file, reason});
+    return false;
+  };
+  std::error_code ec;
+  boost::dll::shared_library lib(file, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  if (ec) return refuse(fmt::format("not a loadable plugin module ({})", ec.message()));
+  if (!lib.has(SMH_ENTRY_SYMBOL_V1)) {
+    const std::string others = other_majors(lib);
+    if (!others.empty()) {
+      return refuse(fmt::format("built for another plugin ABI (exports {}); this host speaks ABI major {}", others,
+                                SMH_ABI_MAJOR));
+    }
+    return refuse(fmt::format("not a smharden plugin: no {} entry point", SMH_ENTRY_SYMBOL_V1));
+  }
+  const smh_plugin_v1* exported = nullptr;
+  try {
+    exported = lib.get<const smh_plugin_v1*()>(SMH_ENTRY_SYMBOL_V1)();
+  } catch (...) {
+    return refuse(fmt::format("{} threw an exception", SMH_ENTRY_SYMBOL_V1));
+  }
+  if (exported == nullptr) return refuse(fmt::format("{} returned NULL", SMH_ENTRY_SYMBOL_V1));
+  if (exported->abi_major != SMH_ABI_MAJOR) {
+    return refuse(fmt::format("built for plugin ABI {}.{}; this host speaks ABI major {}", exported->abi_major,
+                              exported->abi_minor, SMH_ABI_MAJOR));
+  }
+  if (exported->abi_minor > SMH_ABI_MINOR) {
+    return refuse(fmt::format("built for plugin ABI {}.{}, newer than this host's {}.{}; upgrade smharden",
+                              exported->abi_major, exported->abi_minor, SMH_ABI_MAJOR, SMH_ABI_MINOR));
+  }
+  constexpr uint32_t minimum_size = offsetof(smh_plugin_v1, destroy) + sizeof(exported->destroy);
+  if (exported->struct_size < minimum_size) {
+    return refuse(fmt::format("plugin table is {} bytes, smaller than ABI {}.0 requires ({})", exported->struct_size,
+                              SMH_ABI_MAJOR, minimum_size));
+  }
+  // Copy only what the plugin declared; members it does not know stay zero.
+  smh_plugin_v1 table{};
+  std::memcpy(&table, exported, std::min<std::size_t>(exported->struct_size, sizeof(table)));
+  if (!table.create || !table.check || !table.apply || !table.last_error || !table.destroy) {
+    return refuse("plugin table has a NULL function (create, check, apply, last_error and destroy are required)");
+  }
+  plugin_manifest manifest;
+  try {
+    manifest = parse_manifest(table.manifest_json);
+  } catch (const std::exception& e) {
+    return refuse(e.what());
+  }
+  if (const auto it = by_id_.find(manifest.id); it != by_id_.end()) {
+    return refuse(fmt::format("duplicate plugin id \"{}\" (already loaded from {})", manifest.id,
+                              it->second->file().string()));
+  }
+  const std::string id = manifest.id;
+  by_id_.emplace(id, std::make_unique<loaded_plugin>(std::move(lib), table, std::move(manifest), file));
+  return true;
+}
+
+void plugin_registry::load_from(const std::vector<fs::path>& dirs) {
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) continue;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.is_regular_file(ec) && is_module(entry.path())) files.push_back(fs::absolute(entry.path()));
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) load_file(f);
+  }
+}
+
+const loaded_plugin* plugin_registry::find(const std::string& id) const {
+  const auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second.get();
+}
+
+std::vector<const loaded_plugin*> plugin_registry::plugins() const {
+  std::vector<const loaded_plugin*> out;
+  for (const auto& [id, p] : by_id_) out.push_back(p.get());
+  return out;
+}
+
+std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& cli_dirs) {
+  std::vector<fs::path> dirs;
+  std::error_code ec;
+  const fs::path exe = boost::dll::program_location(ec);
+  if (!ec) dirs.push_back(exe.parent_path() / "plugins");
+  dirs.insert(dirs.end(), cli_dirs.begin(), cli_dirs.end());
+  if (const char* env = std::getenv("SMHARDEN_PLUGIN_PATH"); env != nullptr && *env != '\0') {
+#ifdef _WIN32
+    const char sep = ';';
+#else
+    const char sep = ':';
+#endif
+    std::stringstream ss(env);
+    std::string item;
+    while (std::getline(ss, item, sep)) {
+      if (!item.empty()) dirs.emplace_back(item);
+    }
+  }
+  return dirs;
+}
+
+}  // namespace smharden::core

@@ -1,0 +1,76 @@
+#include <fmt/format.h>
+
+#include "report/report_writers.hpp"
+
+namespace smharden::core {
+namespace {
+
+std::string xml_escape(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (char c : in) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_junit(const run_report& r) {
+  int failures = 0, errors = 0, skipped = 0;
+  std::string cases;
+  for (const auto& s : r.steps) {
+    std::string body;
+    switch (s.status) {
+      case step_status::drift:
+      case step_status::failed:
+      case step_status::blocked: {
+        ++failures;
+        std::string detail;
+        for (const auto& f : s.findings) {
+          if (f.contains("waived")) continue;
+          detail += fmt::format("[{}] {}: current {} desired {}\n", f.value("severity", ""), f.value("title", ""),
+                                f.value("current", nlohmann::json()).dump(), f.value("desired", nlohmann::json()).dump());
+        }
+        body = fmt::format("<failure message=\"{}\">{}</failure>", xml_escape(std::string(to_string(s.status)) +
+                                                                              (s.reason.empty() ? "" : ": " + s.reason)),
+                           xml_escape(detail));
+        break;
+      }
+      case step_status::error:
+        ++errors;
+        body = fmt::format("<error message=\"{}\"/>", xml_escape(s.reason));
+        break;
+      case step_status::skipped:
+        ++skipped;
+        body = fmt::format("<skipped message=\"{}\"/>", xml_escape(s.reason));
+        break;
+      default:
+        break;
+    }
+    cases += fmt::format("    <testcase classname=\"smharden.{}\" name=\"{}\" time=\"{:.3f}\">{}</testcase>\n",
+                         xml_escape(r.profile), xml_escape(s.id), static_cast<double>(s.duration_ms) / 1000.0, body);
+  }
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"smharden {} {}\" tests=\"{}\" "
+      "failures=\"{}\" errors=\"{}\" skipped=\"{}\" timestamp=\"{}\">\n{}  </testsuite>\n</testsuites>\n",
+      xml_escape(r.mode), xml_escape(r.profile), r.steps.size(), failures, errors, skipped, xml_escape(r.started_at),
+      cases);
+}
+
+}  // namespace smharden::core

@@ -1,0 +1,19 @@
+// The report formats. JSON ("smharden.report/1") is the machine contract;
+// text is for a terminal; JUnit XML is for CI dashboards.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "report/run_report.hpp"
+
+namespace smharden::core {
+
+inline constexpr const char* report_schema_id = "smharden.report/1";
+
+nlohmann::ordered_json to_json(const run_report& report);
+/// color: ANSI colours for a terminal.
+std::string render_text(const run_report& report, bool color, bool verbose);
+std::string render_junit(const run_report& report);
+
+}  // namespace smharden::core
