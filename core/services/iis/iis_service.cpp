@@ -58,7 +58,7 @@ std::optional<bool> optional_bool(const json& params, const char* key) {
 std::optional<unsigned> optional_uint(const json& params, const char* key) {
   const auto it = params.find(key);
   if (it == params.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number_unsigned()) {
+  if (!it->is_number_integer() || it->get<long long>() < 0) {
     throw service_error("invalid_params", fmt::format("parameter \"{}\" must be a non-negative integer", key));
   }
   return it->get<unsigned>();
@@ -93,7 +93,7 @@ json binding_params(const json& b) {
               {"binding_information", require_string(b, "binding_information")}};
   validate_binding_information(out["protocol"].get<std::string>(), out["binding_information"].get<std::string>());
   if (b.contains("ssl_flags") && !b["ssl_flags"].is_null()) {
-    if (!b["ssl_flags"].is_number_unsigned())
+    if (!b["ssl_flags"].is_number_integer() || b["ssl_flags"].get<long long>() < 0)
       throw service_error("invalid_params", "ssl_flags must be a non-negative integer");
     out["ssl_flags"] = b["ssl_flags"];
   }

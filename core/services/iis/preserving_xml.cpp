@@ -158,11 +158,22 @@ std::pair<size_t, size_t> line_column(std::string_view text, size_t offset) {
 
 bool is_blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
-struct string_writer : pugi::xml_writer {
-  std::string* out;
-  explicit string_writer(std::string* o) : out(o) {}
-  void write(const void* data, size_t size) override { out->append(static_cast<const char*>(data), size); }
-};
+std::string escape_text(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (const char c : value) {
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -360,6 +371,53 @@ void preserving_xml::remove_element(pugi::xml_node element) {
   mark_dirty(parent, false);
 }
 
+namespace {
+
+// A node that did not exist in the original, written the way IIS writes:
+// double quotes, `<name attr="v" />` for empty elements.
+void emit_fresh(pugi::xml_node node, std::string& out) {
+  switch (node.type()) {
+    case pugi::node_element: {
+      out += '<';
+      out += node.name();
+      for (const pugi::xml_attribute a : node.attributes()) {
+        out += ' ';
+        out += a.name();
+        out += "=\"";
+        out += escape_attribute(a.value());
+        out += '"';
+      }
+      if (!node.first_child()) {
+        out += " />";
+        return;
+      }
+      out += '>';
+      for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) emit_fresh(c, out);
+      out += "</";
+      out += node.name();
+      out += '>';
+      return;
+    }
+    case pugi::node_pcdata:
+      out += escape_text(node.value());
+      return;
+    case pugi::node_cdata:
+      out += "<![CDATA[";
+      out += node.value();
+      out += "]]>";
+      return;
+    case pugi::node_comment:
+      out += "<!--";
+      out += node.value();
+      out += "-->";
+      return;
+    default:
+      return;  // PIs and doctypes are never created by an edit
+  }
+}
+
+}  // namespace
+
 void preserving_xml::emit_start_tag_open(pugi::xml_node element, const node_meta& m, std::string& out) const {
   if (!m.attrs_dirty) {
     // The original start tag without its closing ">" or "/>" (and blanks before it).
@@ -406,8 +464,7 @@ void preserving_xml::emit_children(pugi::xml_node node, const node_meta& m, std:
 void preserving_xml::emit(pugi::xml_node node, std::string& out) const {
   const node_meta* m = meta_of(node);
   if (m == nullptr) {
-    string_writer writer(&out);
-    node.print(writer, "", pugi::format_raw, pugi::encoding_utf8);
+    emit_fresh(node, out);
     return;
   }
   if (!m->subtree_dirty) {
