@@ -4,6 +4,7 @@
 #include "errors.hpp"
 #include "services/service.hpp"
 #include "services/smartermail/smartermail_service.hpp"
+#include "services/iis/iis_service.hpp"
 
 namespace smharden::services {
 
@@ -12,6 +13,7 @@ service_list make_services(const target& t, service_env& env) {
   (void)env;
   service_list list;
   list.push_back(make_smartermail_service(t, env));
+  list.push_back(make_iis_service(t, env));
   return list;
 }
 
@@ -26,6 +28,7 @@ void init_lab(const std::filesystem::path& dir) {
   }
   fs::create_directories(dir);
   seed_smartermail_lab(dir);
+  seed_iis_lab(dir);
 }
 
 }  // namespace smharden::services
