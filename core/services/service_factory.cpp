@@ -3,6 +3,7 @@
 
 #include "errors.hpp"
 #include "services/service.hpp"
+#include "services/windows/windows_service.hpp"
 #include "services/smartermail/smartermail_service.hpp"
 #include "services/iis/iis_service.hpp"
 
@@ -12,6 +13,7 @@ service_list make_services(const target& t, service_env& env) {
   (void)t;
   (void)env;
   service_list list;
+  list.push_back(windows::make_windows_service(t, env));
   list.push_back(make_smartermail_service(t, env));
   list.push_back(make_iis_service(t, env));
   return list;
@@ -27,6 +29,7 @@ void init_lab(const std::filesystem::path& dir) {
         fmt::format("lab init {}: the folder is not empty and is not a lab; choose an empty or new folder", dir.string()));
   }
   fs::create_directories(dir);
+  windows::seed_windows_lab(dir);
   seed_smartermail_lab(dir);
   seed_iis_lab(dir);
 }
