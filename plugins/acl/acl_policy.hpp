@@ -1,0 +1,26 @@
+// acl policy (pure): which folders lack an inherited Modify grant for the
+// service user. The ACE evaluation itself is the windows service's shared
+// logic (core/services/windows/ace_match.cpp, compiled in).
+#pragma once
+
+#include <smharden/plugin.hpp>
+
+#include <string>
+#include <vector>
+
+namespace smharden::acl {
+
+struct plan {
+  std::vector<finding> findings;
+  /// Folders that need the grant (apply calls windows.acl.grant for each).
+  std::vector<std::string> grant;
+  std::vector<change> changes;
+};
+
+json with_defaults(const json& params);
+
+/// `account`: windows.account.lookup of params.user_name; `acls`: windows.acl.get
+/// for each of params.folders, in order.
+plan make_plan(const json& params, const json& account, const std::vector<json>& acls);
+
+}  // namespace smharden::acl

@@ -1,0 +1,95 @@
+#include "service_policy.hpp"
+
+#include <cctype>
+
+#include "services/windows/account_names.hpp"
+
+namespace smharden::service_step {
+
+namespace win = services::windows;
+
+json with_defaults(const json& params) {
+  json p = {{"service_name", "SmarterMail"},
+            {"user_name", "smartermail-svc"},
+            {"password_secret", "service_password"},
+            {"restart", true}};
+  if (params.is_object()) {
+    for (const auto& [k, v] : params.items()) p[k] = v;
+  }
+  return p;
+}
+
+std::string logon_name(const json& params) {
+  return win::local_service_logon_name(params["user_name"].get<std::string>());
+}
+
+std::string how_to_supply(const std::string& secret, const std::string& user) {
+  std::string env = "SMHARDEN_SECRET_";
+  for (const char c : secret) {
+    env += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                                                       : '_';
+  }
+  return "supply the password of " + user + " as secret \"" + secret + "\": set the environment variable " + env +
+         " or pass --secret-file " + secret + "=PATH (or let the accounts step create the user in the same run)";
+}
+
+plan make_plan(const json& raw_params, const observed& o) {
+  const json params = with_defaults(raw_params);
+  const std::string service = params["service_name"].get<std::string>();
+  const std::string user = params["user_name"].get<std::string>();
+  const std::string secret = params["password_secret"].get<std::string>();
+  const std::string want = logon_name(params);
+  plan out;
+
+  if (!o.service.value("exists", false)) {
+    finding f;
+    f.id = "service-missing";
+    f.title = "There is no Windows service named " + service;
+    f.current = nullptr;
+    f.desired = want;
+    f.remediation =
+        "set this step's service_name to SmarterMail's service key name (run `sc query type= service "
+        "state= all` and look for SmarterMail); the default name is not confirmed by a public source";
+    f.automated = false;
+    out.findings.push_back(std::move(f));
+    return out;
+  }
+
+  const std::string have = o.service.value("account", "");
+  bool same = false;
+  if (o.current_account.value("exists", false) && o.desired_account.value("exists", false)) {
+    same = win::iequals(o.current_account.value("sid", ""), o.desired_account.value("sid", ""));
+  } else {
+    same = win::same_account(have, want, "");
+  }
+  if (same) return out;
+
+  finding f;
+  f.id = "logon-account";
+  f.title = "The " + service + " service logs on as " + have + ", not as " + want;
+  f.current = have;
+  f.desired = want;
+  const bool user_exists = o.desired_account.value("exists", false);
+  if (o.password_available || !user_exists) {
+    f.remediation = "apply sets the service to log on as " + want + " with the password from secret \"" + secret +
+                    "\" and asks the engine for one restart at the end of the run";
+  } else {
+    f.remediation = "apply needs the password of " + want + ": " + how_to_supply(secret, user);
+  }
+  out.findings.push_back(std::move(f));
+  if (user_exists && !o.password_available) {
+    finding p;
+    p.id = "password-needed";
+    p.title = "The password of " + want + " is not available to this run";
+    p.current = nullptr;
+    p.desired = "secret \"" + secret + "\"";
+    p.remediation = how_to_supply(secret, user);
+    p.automated = false;
+    out.findings.push_back(std::move(p));
+  }
+  out.set_logon = json{{"name", o.service.value("name", service)}, {"account", want}, {"password_secret", secret}};
+  out.changes.push_back({"logon-account", "set service " + service + " to log on as " + want, have, want});
+  return out;
+}
+
+}  // namespace smharden::service_step
