@@ -1,0 +1,27 @@
+// iis-bindings policy (pure): the SmarterMail site has exactly the bindings
+// the profile allows (e.g. no catch-all "*:9998:"; "127.0.0.1:9998:" or a
+// host name instead), and never none.
+#pragma once
+
+#include <smharden/plugin.hpp>
+
+#include <optional>
+#include <vector>
+
+namespace smharden::iis_bindings {
+
+struct plan {
+  std::vector<finding> findings;
+  /// The full binding list for iis.bindings.set, when a change is needed.
+  std::optional<json> bindings;
+  std::vector<change> changes;
+};
+
+/// True for a binding that answers on every address ("*:PORT:" with no host name).
+bool is_catch_all(const json& binding);
+
+/// `current`: iis.bindings.get's "bindings". Throws std::invalid_argument when
+/// params.allowed is empty (a site without bindings serves nothing).
+plan make_plan(const json& params, const json& current);
+
+}  // namespace smharden::iis_bindings

@@ -1,0 +1,56 @@
+// iis-ip: "Restricting webmail to specific IPs".
+#include <smharden/plugin.hpp>
+
+#include "../iis-common/site_lookup.hpp"
+#include "ip_policy.hpp"
+#include "smharden_manifest.hpp"
+
+namespace {
+
+using smharden::json;
+
+smharden::iis_ip::plan plan_for(const smharden::context& ctx, const std::string& site) {
+  const json q = {{"site", site}};
+  return smharden::iis_ip::make_plan(ctx.params(), ctx.management_cidrs(), ctx.call("iis.modules.get"),
+                                     ctx.call("iis.ip_security.get", q), ctx.call("iis.dynamic_ip_security.get", q));
+}
+
+class iis_ip_plugin final : public smharden::plugin {
+ public:
+  void check(smharden::context& ctx) override {
+    const auto site = smharden::iis_common::find_site(ctx);
+    if (!site) return;
+    for (const auto& f : plan_for(ctx, (*site)["name"].get<std::string>()).findings) ctx.report(f);
+  }
+
+  void apply(smharden::context& ctx) override {
+    const std::string site = (*smharden::iis_common::find_site(ctx))["name"].get<std::string>();
+    const auto p = plan_for(ctx, site);
+    if (p.feature_missing) {
+      throw smharden::service_error(SMH_ERR_REFUSED, "iis-ip", "refused",
+                                    "IIS \"IP and Domain Restrictions\" is not installed on this server; install it "
+                                    "(Install-WindowsFeature Web-IP-Security) and run apply again");
+    }
+    if (p.ip_security_set && !p.refusals.empty()) {
+      std::string why;
+      for (const auto& r : p.refusals) why += (why.empty() ? "" : "; ") + r;
+      throw smharden::service_error(SMH_ERR_REFUSED, "iis-ip", "refused",
+                                    "refusing to change the IP restrictions of site \"" + site + "\": " + why);
+    }
+    if (p.ip_security_set) {
+      json params = *p.ip_security_set;
+      params["site"] = site;
+      ctx.call("iis.ip_security.set", params);
+    }
+    if (p.dynamic_set) {
+      json params = *p.dynamic_set;
+      params["site"] = site;
+      ctx.call("iis.dynamic_ip_security.set", params);
+    }
+    for (const auto& c : p.changes) ctx.record(c);
+  }
+};
+
+}  // namespace
+
+SMHARDEN_PLUGIN(iis_ip_plugin, smharden_manifest_json)

@@ -1,0 +1,254 @@
+#include "ip_policy.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "cidr.hpp"
+
+namespace smharden::iis_ip {
+
+const char* const eas_mapi_warning =
+    "With unlisted addresses denied, Exchange ActiveSync (phones) and MAPI/EWS (Outlook) clients that reach "
+    "SmarterMail through this site are refused too unless they connect from an allowed range.";
+
+namespace {
+
+struct entry {
+  std::optional<cidr> range;  // nullopt: a domain-name entry or one that does not parse
+  std::string label;          // "10.0.0.0/8" or the domain / raw text
+  bool allowed = false;
+};
+
+bool same(const entry& a, const entry& b) {
+  return a.allowed == b.allowed && a.range.has_value() == b.range.has_value() &&
+         (a.range ? *a.range == *b.range : a.label == b.label);
+}
+
+std::string kind(bool allowed) { return allowed ? "allow" : "deny"; }
+
+std::vector<entry> desired_entries(const json& params) {
+  std::vector<entry> out;
+  // Deny entries first: IIS checks entries top to bottom, so a deny inside an allowed range still wins.
+  for (const char* key : {"deny", "allow"}) {
+    const json list = params.value(key, json::array());
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string text = list[i].is_string() ? list[i].get<std::string>() : list[i].dump();
+      const auto c = parse_cidr(text);
+      if (!c) {
+        throw std::invalid_argument("params." + std::string(key) + "[" + std::to_string(i) + "]: \"" + text +
+                                    "\" is not an IP address or CIDR range (e.g. \"203.0.113.7\" or \"10.0.0.0/8\")");
+      }
+      out.push_back({c, to_string(*c), std::string_view(key) == "allow"});
+    }
+  }
+  return out;
+}
+
+std::vector<entry> current_entries(const json& ip_current) {
+  std::vector<entry> out;
+  for (const json& e : ip_current.value("entries", json::array())) {
+    entry x;
+    x.allowed = e.value("allowed", false);
+    const std::string ip = e.value("ip_address", "");
+    if (!ip.empty()) x.range = from_iis(ip, e.value("subnet_mask", ""));
+    x.label = x.range
+                  ? to_string(*x.range)
+                  : (ip.empty() ? "domain " + e.value("domain_name", "") : ip + " mask " + e.value("subnet_mask", ""));
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+json labels(const std::vector<entry>& entries) {
+  json out = json::array();
+  for (const auto& e : entries) out.push_back(kind(e.allowed) + " " + e.label);
+  return out;
+}
+
+json iis_entries(const std::vector<entry>& entries) {
+  json out = json::array();
+  for (const auto& e : entries) {
+    out.push_back(
+        {{"ip_address", address_text(*e.range)}, {"subnet_mask", iis_mask(*e.range)}, {"allowed", e.allowed}});
+  }
+  return out;
+}
+
+void lockout_guard(const std::vector<entry>& want, bool allow_unlisted, const json& management_cidrs, plan& p) {
+  std::vector<cidr> mgmt;
+  for (const json& m : management_cidrs) {
+    const std::string text = m.is_string() ? m.get<std::string>() : m.dump();
+    const auto c = parse_cidr(text);
+    if (!c) throw std::invalid_argument("management_cidrs: \"" + text + "\" is not an IP address or CIDR range");
+    mgmt.push_back(*c);
+  }
+  if (!allow_unlisted && mgmt.empty()) {
+    p.refusals.push_back(
+        "the profile lists no management_cidrs, so smharden cannot prove the operators keep access; add your "
+        "management ranges to \"management_cidrs\" (and to \"allow\") before denying unlisted addresses");
+  }
+  for (const cidr& m : mgmt) {
+    for (const entry& e : want) {
+      if (!e.allowed && overlaps(*e.range, m)) {
+        p.refusals.push_back("management range " + to_string(m) + " is (partly) denied by the deny entry " + e.label);
+      }
+    }
+    if (!allow_unlisted &&
+        std::none_of(want.begin(), want.end(), [&](const entry& e) { return e.allowed && contains(*e.range, m); })) {
+      p.refusals.push_back("management range " + to_string(m) +
+                           " is not inside any allow entry; add it to \"allow\" or the operators lock themselves out");
+    }
+  }
+}
+
+void plan_ip_security(const json& params, const json& management_cidrs, const json& cur, plan& p) {
+  const bool allow_unlisted = params.value("allow_unlisted", true);
+  const std::string deny_action = params.value("deny_action", "Forbidden");
+  const std::vector<entry> want = desired_entries(params);
+  const std::vector<entry> have = current_entries(cur);
+  json set = json::object();
+
+  if (cur.value("allow_unlisted", true) != allow_unlisted) {
+    finding f;
+    f.id = "default-action";
+    f.title = allow_unlisted ? "Addresses not listed are denied; the profile allows them"
+                             : "Addresses not listed may reach the SmarterMail site";
+    f.current = {{"allow_unlisted", cur.value("allow_unlisted", true)}};
+    f.desired = {{"allow_unlisted", allow_unlisted}};
+    f.remediation = std::string("Set ipSecurity allowUnlisted=\"") + (allow_unlisted ? "true" : "false") +
+                    "\" for the site." + (allow_unlisted ? "" : std::string(" ") + eas_mapi_warning);
+    p.findings.push_back(f);
+    set["allow_unlisted"] = allow_unlisted;
+  }
+  if (cur.value("deny_action", "Forbidden") != deny_action) {
+    p.findings.push_back({"deny-action", "Refused requests get a different response than the profile wants", "",
+                          cur.value("deny_action", "Forbidden"), deny_action,
+                          "Set ipSecurity denyAction=\"" + deny_action + "\" for the site.", true});
+    set["deny_action"] = deny_action;
+  }
+  const bool entries_same =
+      want.size() == have.size() &&
+      std::equal(want.begin(), want.end(), have.begin(), [](const entry& a, const entry& b) { return same(a, b); });
+  if (!entries_same) {
+    bool listed = false;
+    for (const entry& w : want) {
+      if (std::none_of(have.begin(), have.end(), [&](const entry& h) { return same(h, w); })) {
+        p.findings.push_back({"entry-missing:" + kind(w.allowed) + ":" + w.label,
+                              "The site's IP restrictions lack the " + kind(w.allowed) + " entry " + w.label, "",
+                              nullptr, kind(w.allowed) + " " + w.label,
+                              "Add <add ipAddress=\"" + address_text(*w.range) + "\" subnetMask=\"" +
+                                  iis_mask(*w.range) + "\"" + (w.allowed ? " allowed=\"true\"" : "") +
+                                  " /> to the site's ipSecurity.",
+                              true});
+        listed = true;
+      }
+    }
+    for (const entry& h : have) {
+      if (std::none_of(want.begin(), want.end(), [&](const entry& w) { return same(h, w); })) {
+        p.findings.push_back(
+            {"entry-unexpected:" + kind(h.allowed) + ":" + h.label,
+             "The site's IP restrictions have a " + kind(h.allowed) + " entry the profile does not list: " + h.label,
+             "", kind(h.allowed) + " " + h.label, nullptr, "Remove the entry (apply rewrites the list).", true});
+        listed = true;
+      }
+    }
+    if (!listed) {
+      p.findings.push_back({"entry-order",
+                            "The site's IP restriction entries are in another order (deny entries go first)", "",
+                            labels(have), labels(want), "Rewrite the entries in the profile's order.", true});
+    }
+    set["entries"] = iis_entries(want);
+  }
+  if (set.empty()) return;
+  lockout_guard(want, allow_unlisted, management_cidrs, p);
+  if (!p.refusals.empty()) {
+    std::string why;
+    for (const auto& r : p.refusals) why += (why.empty() ? "" : "; ") + r;
+    p.findings.push_back({"lockout-guard", "Applying these IP restrictions could lock the operators out", "critical",
+                          management_cidrs, "every management range allowed", "apply refuses: " + why, false});
+  }
+  p.ip_security_set = set;
+  p.changes.push_back({"ip-security", "IP restrictions of the SmarterMail site", cur, set});
+}
+
+void plan_dynamic(const json& params, const json& cur, plan& p) {
+  const json d = params.value("dynamic", json::object());
+  if (!d.value("manage", true)) return;
+  json set = json::object();
+  auto check = [&](const char* id, const char* title, const json& have, const json& want, const char* key,
+                   const char* group) {
+    if (have == want) return;
+    p.findings.push_back(
+        {id, title, "", have, want,
+         "Set dynamicIpSecurity " + std::string(group ? group : "") + (group ? "." : "") + key + " for the site.",
+         true});
+    if (group != nullptr) {
+      set[group][key] = want;
+    } else {
+      set[key] = want;
+    }
+  };
+  const json cc = cur.value("deny_by_concurrent_requests", json::object());
+  const json rr = cur.value("deny_by_request_rate", json::object());
+  const json wc = d.value("deny_by_concurrent_requests", json::object());
+  const json wr = d.value("deny_by_request_rate", json::object());
+  check("dynamic-deny-action", "Dynamic IP restrictions answer blocked clients differently than the profile wants",
+        cur.value("deny_action", "Forbidden"), d.value("deny_action", "Forbidden"), "deny_action", nullptr);
+  check("dynamic-logging-only", "Dynamic IP restrictions logging-only mode differs from the profile",
+        cur.value("enable_logging_only_mode", false), d.value("logging_only", false), "enable_logging_only_mode",
+        nullptr);
+  check("dynamic-concurrent-enabled", "Blocking by concurrent requests is not as the profile wants",
+        cc.value("enabled", false), wc.value("enabled", true), "enabled", "deny_by_concurrent_requests");
+  if (wc.value("enabled", true)) {
+    check("dynamic-concurrent-limit", "The concurrent-request limit differs from the profile",
+          cc.value("max_concurrent_requests", 5), wc.value("max_concurrent_requests", 10), "max_concurrent_requests",
+          "deny_by_concurrent_requests");
+  }
+  check("dynamic-rate-enabled", "Blocking by request rate is not as the profile wants", rr.value("enabled", false),
+        wr.value("enabled", true), "enabled", "deny_by_request_rate");
+  if (wr.value("enabled", true)) {
+    check("dynamic-rate-max-requests", "The request-rate limit (requests per interval) differs from the profile",
+          rr.value("max_requests", 20), wr.value("max_requests", 30), "max_requests", "deny_by_request_rate");
+    check("dynamic-rate-interval", "The request-rate interval differs from the profile",
+          rr.value("request_interval_ms", 200), wr.value("request_interval_ms", 300), "request_interval_ms",
+          "deny_by_request_rate");
+  }
+  if (set.empty()) return;
+  p.dynamic_set = set;
+  p.changes.push_back({"dynamic-ip-security", "Dynamic IP restrictions of the SmarterMail site", cur, set});
+}
+
+finding feature_missing(const char* id, const char* module) {
+  return {id,
+          std::string("IIS \"IP and Domain Restrictions\" is not installed (no ") + module + " in globalModules)",
+          "",
+          {{"installed", false}},
+          {{"installed", true}},
+          "Install the IIS role service \"IP and Domain Restrictions\" (Server Manager > Web Server (IIS) > Security, "
+          "or PowerShell: Install-WindowsFeature Web-IP-Security), then run apply again. Until then IIS ignores "
+          "these settings.",
+          false};
+}
+
+}  // namespace
+
+plan make_plan(const json& params, const json& management_cidrs, const json& modules, const json& ip_current,
+               const json& dynamic_current) {
+  plan p;
+  if (!modules.value("ip_restriction_installed", false)) {
+    p.feature_missing = true;
+    p.findings.push_back(feature_missing("feature-not-installed", "IpRestrictionModule"));
+    return p;
+  }
+  plan_ip_security(params, management_cidrs, ip_current, p);
+  if (params.value("dynamic", json::object()).value("manage", true) &&
+      !modules.value("dynamic_ip_restriction_installed", false)) {
+    p.feature_missing = true;
+    p.findings.push_back(feature_missing("dynamic-feature-not-installed", "DynamicIpRestrictionModule"));
+    return p;
+  }
+  plan_dynamic(params, dynamic_current, p);
+  return p;
+}
+
+}  // namespace smharden::iis_ip

@@ -1,0 +1,36 @@
+// iis-ip policy (pure): the SmarterMail site's ipSecurity (allow/deny
+// entries, the default for unlisted addresses, denyAction) and
+// dynamicIpSecurity (concurrent-request and request-rate limits,
+// logging-only mode) against the profile, plus the lockout guard.
+#pragma once
+
+#include <smharden/plugin.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace smharden::iis_ip {
+
+struct plan {
+  std::vector<finding> findings;
+  /// Why apply must refuse (the lockout guard); empty when safe.
+  std::vector<std::string> refusals;
+  /// The IP and Domain Restrictions role service is missing: nothing can be applied.
+  bool feature_missing = false;
+  /// Params for iis.ip_security.set / iis.dynamic_ip_security.set (without "site"), when a change is needed.
+  std::optional<json> ip_security_set;
+  std::optional<json> dynamic_set;
+  std::vector<change> changes;
+};
+
+/// The EAS/MAPI warning attached to a default-deny finding.
+extern const char* const eas_mapi_warning;
+
+/// `modules`, `ip_current`, `dynamic_current`: answers of iis.modules.get,
+/// iis.ip_security.get and iis.dynamic_ip_security.get. Throws
+/// std::invalid_argument naming the param for an address that does not parse.
+plan make_plan(const json& params, const json& management_cidrs, const json& modules, const json& ip_current,
+               const json& dynamic_current);
+
+}  // namespace smharden::iis_ip

@@ -1,0 +1,205 @@
+// The iis-* plugins' pure policy logic: CIDR handling, the lockout guard,
+// the feature-not-installed finding, bindings and identity plans.
+#include <catch2/catch.hpp>
+
+#include "../../plugins/iis-bindings/binding_policy.hpp"
+#include "../../plugins/iis-identity/identity_policy.hpp"
+#include "../../plugins/iis-ip/cidr.hpp"
+#include "../../plugins/iis-ip/ip_policy.hpp"
+
+using smharden::json;
+namespace ip = smharden::iis_ip;
+
+namespace {
+
+const json installed = {{"ip_restriction_installed", true}, {"dynamic_ip_restriction_installed", true}};
+
+json ip_current(bool allow_unlisted = true, json entries = json::array()) {
+  return {{"allow_unlisted", allow_unlisted}, {"deny_action", "Forbidden"}, {"entries", std::move(entries)}};
+}
+
+json dynamic_current() {
+  return json::parse(R"({"deny_action":"Forbidden","enable_proxy_mode":false,"enable_logging_only_mode":false,
+    "deny_by_concurrent_requests":{"enabled":false,"max_concurrent_requests":5},
+    "deny_by_request_rate":{"enabled":false,"max_requests":20,"request_interval_ms":200}})");
+}
+
+const json no_dynamic = {{"manage", false}};
+
+bool has_finding(const std::vector<smharden::finding>& fs, const std::string& id) {
+  return std::any_of(fs.begin(), fs.end(), [&](const smharden::finding& f) { return f.id == id; });
+}
+
+}  // namespace
+
+TEST_CASE("cidr: parse, IIS masks, containment", "[iis-ip][cidr]") {
+  const auto net = ip::parse_cidr("10.1.2.3/8");
+  REQUIRE(net);
+  CHECK(ip::to_string(*net) == "10.0.0.0/8");
+  CHECK(ip::iis_mask(*net) == "255.0.0.0");
+  CHECK(ip::iis_mask(*ip::parse_cidr("192.168.1.7")) == "255.255.255.255");
+  CHECK(ip::from_iis("10.0.0.0", "255.0.0.0") == net);
+  CHECK(ip::from_iis("10.0.0.0", "8") == net);
+  CHECK_FALSE(ip::from_iis("10.0.0.0", "255.0.255.0"));  // not contiguous
+  CHECK(ip::contains(*net, *ip::parse_cidr("10.200.0.0/16")));
+  CHECK_FALSE(ip::contains(*ip::parse_cidr("10.200.0.0/16"), *net));
+  CHECK(ip::overlaps(*ip::parse_cidr("10.200.0.0/16"), *net));
+  CHECK_FALSE(ip::overlaps(*ip::parse_cidr("11.0.0.0/8"), *net));
+  CHECK_FALSE(ip::parse_cidr("10.0.0.256"));
+  CHECK_FALSE(ip::parse_cidr("10.0.0/8"));
+  CHECK_FALSE(ip::parse_cidr("10.0.0.0/33"));
+  const auto v6 = ip::parse_cidr("2001:DB8:0:0:1::/64");
+  REQUIRE(v6);
+  CHECK(ip::to_string(*v6) == "2001:db8::/64");
+  CHECK(ip::iis_mask(*v6) == "64");
+  CHECK(ip::contains(*v6, *ip::parse_cidr("2001:db8::42")));
+  CHECK_FALSE(ip::contains(*v6, *ip::parse_cidr("10.0.0.1")));  // families never mix
+  CHECK(ip::to_string(*ip::parse_cidr("::1")) == "::1");
+  CHECK(ip::from_iis("2001:db8::", "ffff:ffff:ffff:ffff::") == v6);
+}
+
+TEST_CASE("iis-ip: default deny with the management range allowed plans the exact entries", "[iis-ip]") {
+  const json params = {{"allow_unlisted", false},
+                       {"allow", {"127.0.0.1", "203.0.113.0/24"}},
+                       {"deny", {"203.0.113.66"}},
+                       {"dynamic", no_dynamic}};
+  const auto p = ip::make_plan(params, json::array({"203.0.113.0/25"}), installed, ip_current(), dynamic_current());
+  // A deny inside a management range is itself a lockout.
+  CHECK(p.refusals.size() == 1);
+  CHECK(p.refusals[0].find("203.0.113.0/25") != std::string::npos);
+  CHECK(p.refusals[0].find("203.0.113.66") != std::string::npos);
+
+  const json safe = {{"allow_unlisted", false}, {"allow", {"127.0.0.1", "203.0.113.0/24"}}, {"dynamic", no_dynamic}};
+  const auto q = ip::make_plan(safe, json::array({"203.0.113.0/25"}), installed, ip_current(), dynamic_current());
+  CHECK(q.refusals.empty());
+  REQUIRE(q.ip_security_set);
+  CHECK((*q.ip_security_set)["allow_unlisted"] == false);
+  CHECK((*q.ip_security_set)["entries"] == json::parse(R"([
+    {"ip_address":"127.0.0.1","subnet_mask":"255.255.255.255","allowed":true},
+    {"ip_address":"203.0.113.0","subnet_mask":"255.255.255.0","allowed":true}])"));
+  // The default-deny finding carries the EAS/MAPI warning.
+  const auto f =
+      std::find_if(q.findings.begin(), q.findings.end(), [](const auto& x) { return x.id == "default-action"; });
+  REQUIRE(f != q.findings.end());
+  CHECK(f->remediation.find("ActiveSync") != std::string::npos);
+  CHECK(f->remediation.find("MAPI") != std::string::npos);
+  CHECK(has_finding(q.findings, "entry-missing:allow:203.0.113.0/24"));
+}
+
+TEST_CASE("iis-ip: lockout guard names the management range that is missing", "[iis-ip][lockout]") {
+  const json params = {{"allow_unlisted", false}, {"allow", {"127.0.0.1", "10.0.0.0/8"}}, {"dynamic", no_dynamic}};
+  const auto p = ip::make_plan(params, json::array({"10.1.0.0/16", "198.51.100.0/24"}), installed, ip_current(),
+                               dynamic_current());
+  REQUIRE(p.refusals.size() == 1);
+  CHECK(p.refusals[0].find("198.51.100.0/24") != std::string::npos);
+  CHECK(p.refusals[0].find("10.1.0.0/16") == std::string::npos);
+  CHECK(has_finding(p.findings, "lockout-guard"));
+
+  const auto none = ip::make_plan(params, json::array(), installed, ip_current(), dynamic_current());
+  REQUIRE(none.refusals.size() == 1);
+  CHECK(none.refusals[0].find("management_cidrs") != std::string::npos);
+}
+
+TEST_CASE("iis-ip: compliant state plans nothing; order-only drift is reported as such", "[iis-ip]") {
+  const json params = {{"allow_unlisted", false}, {"allow", {"127.0.0.1", "10.0.0.0/8"}}, {"dynamic", no_dynamic}};
+  const json entries = json::parse(R"([
+    {"ip_address":"127.0.0.1","subnet_mask":"255.255.255.255","domain_name":"","allowed":true},
+    {"ip_address":"10.0.0.0","subnet_mask":"255.0.0.0","domain_name":"","allowed":true}])");
+  const json mgmt = json::array({"10.0.0.0/8"});
+  const auto p = ip::make_plan(params, mgmt, installed, ip_current(false, entries), dynamic_current());
+  CHECK(p.findings.empty());
+  CHECK_FALSE(p.ip_security_set);
+  const json reversed = json::array({entries[1], entries[0]});
+  const auto q = ip::make_plan(params, mgmt, installed, ip_current(false, reversed), dynamic_current());
+  REQUIRE(q.findings.size() == 1);
+  CHECK(q.findings[0].id == "entry-order");
+}
+
+TEST_CASE("iis-ip: feature not installed is a finding with the remediation, not a crash", "[iis-ip]") {
+  const json missing = {{"ip_restriction_installed", false}, {"dynamic_ip_restriction_installed", false}};
+  const auto p = ip::make_plan(json::object(), json::array(), missing, ip_current(), dynamic_current());
+  CHECK(p.feature_missing);
+  REQUIRE(p.findings.size() == 1);
+  CHECK(p.findings[0].id == "feature-not-installed");
+  CHECK_FALSE(p.findings[0].automated);
+  CHECK(p.findings[0].remediation.find("IP and Domain Restrictions") != std::string::npos);
+  CHECK_FALSE(p.ip_security_set);
+}
+
+TEST_CASE("iis-ip: dynamic restrictions differ attribute by attribute", "[iis-ip][dynamic]") {
+  const json params = {{"dynamic",
+                        {{"manage", true},
+                         {"logging_only", true},
+                         {"deny_by_concurrent_requests", {{"enabled", true}, {"max_concurrent_requests", 10}}},
+                         {"deny_by_request_rate", {{"enabled", false}}}}}};
+  const auto p = ip::make_plan(params, json::array(), installed, ip_current(), dynamic_current());
+  CHECK(has_finding(p.findings, "dynamic-logging-only"));
+  CHECK(has_finding(p.findings, "dynamic-concurrent-enabled"));
+  CHECK(has_finding(p.findings, "dynamic-concurrent-limit"));
+  CHECK_FALSE(has_finding(p.findings, "dynamic-rate-enabled"));
+  REQUIRE(p.dynamic_set);
+  CHECK(*p.dynamic_set == json::parse(R"({"enable_logging_only_mode":true,
+    "deny_by_concurrent_requests":{"enabled":true,"max_concurrent_requests":10}})"));
+}
+
+TEST_CASE("iis-ip: bad addresses name the param", "[iis-ip]") {
+  const json params = {{"allow", {"127.0.0.1", "10.0.0.300"}}};
+  try {
+    ip::make_plan(params, json::array(), installed, ip_current(), dynamic_current());
+    FAIL("expected invalid_argument");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("params.allow[1]") != std::string::npos);
+  }
+}
+
+TEST_CASE("iis-bindings: catch-all replaced by the allowed binding; never none", "[iis-bindings]") {
+  namespace b = smharden::iis_bindings;
+  const json current = json::parse(R"([{"protocol":"http","binding_information":"*:9998:"}])");
+  const json params = {{"allowed", json::parse(R"([{"protocol":"http","binding_information":"127.0.0.1:9998:"}])")}};
+  const auto p = b::make_plan(params, current);
+  REQUIRE(p.findings.size() == 2);
+  CHECK(p.findings[0].id == "binding-unexpected:http/*:9998:");
+  CHECK(p.findings[0].title.find("catch-all") != std::string::npos);
+  CHECK(p.findings[1].id == "binding-missing:http/127.0.0.1:9998:");
+  REQUIRE(p.bindings);
+  CHECK(*p.bindings == params["allowed"]);
+  CHECK(b::make_plan(params, params["allowed"]).findings.empty());
+  CHECK_FALSE(b::make_plan(params, params["allowed"]).bindings);
+  CHECK_THROWS_AS(b::make_plan({{"allowed", json::array()}}, current), std::invalid_argument);
+  CHECK(b::is_catch_all(current[0]));
+  CHECK_FALSE(b::is_catch_all(json{{"binding_information", "*:443:mail.example.com"}}));
+}
+
+TEST_CASE("iis-identity: plan, user name equivalence, shared pool refusal", "[iis-identity]") {
+  namespace id = smharden::iis_identity;
+  const json params = {{"user_name", ".\\smartermail-svc"}, {"password_secret", "service_password"}};
+  const json site = {{"name", "SmarterMail"}, {"app_pool", "SmarterMail"}};
+  json pool = {{"name", "SmarterMail"},
+               {"identity_type", "ApplicationPoolIdentity"},
+               {"user_name", ""},
+               {"password", "absent"},
+               {"sites", {"SmarterMail"}}};
+  auto p = id::make_plan(params, site, pool);
+  REQUIRE(p.set_identity);
+  CHECK((*p.set_identity)["identity_type"] == "SpecificUser");
+  CHECK((*p.set_identity)["password_secret"] == "service_password");
+  CHECK(has_finding(p.findings, "identity-type"));
+
+  pool["identity_type"] = "SpecificUser";
+  pool["user_name"] = "SMARTERMAIL-SVC";
+  pool["password"] = "encrypted";
+  p = id::make_plan(params, site, pool);
+  CHECK(p.findings.empty());
+  CHECK_FALSE(p.set_identity);
+  CHECK(id::make_plan(json{{"user_name", ".\\smartermail-svc"}, {"update_password", true}}, site, pool).set_identity);
+  CHECK_FALSE(id::same_account("CORP\\smartermail-svc", ".\\smartermail-svc"));
+
+  pool["password"] = "clear-text";
+  CHECK(has_finding(id::make_plan(params, site, pool).findings, "password-clear-text"));
+
+  pool["sites"] = {"SmarterMail", "Default Web Site"};
+  p = id::make_plan(params, site, pool);
+  CHECK(p.refusal);
+  CHECK(has_finding(p.findings, "shared-pool"));
+  CHECK_FALSE(id::make_plan(json{{"allow_shared_pool", true}}, site, pool).refusal);
+}
