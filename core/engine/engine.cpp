@@ -153,6 +153,9 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
   env.state_dir = state_dir();
   env.secret = [this](const std::string& name) { return secrets_.get(name); };
   env.log = [this](const std::string& line) { log_.write(SMH_LOG_INFO, line); };
+  env.management_cidrs = plan.prof.management_cidrs;
+  env.allow_lockout_risk = opts.allow_lockout_risk;
+  env.record_override = [&](const std::string& what) { report.overrides.push_back(redact_.apply(what)); };
   env.before_file_write = [&](const std::filesystem::path& file) {
     if (opts.mode == run_mode::check) {
       throw services::service_error("refused", fmt::format("{} would be written during a check run", file.string()));
@@ -160,12 +163,14 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
     if (hooks.observer != nullptr) hooks.observer->before_file_write(current_step, file);
   };
   services::service_list services = services::make_services(opts.target, env);
+  if (hooks.extra_services) hooks.extra_services(services, env);
   services::registry methods;
   for (auto& s : services) s->register_methods(methods);
 
   std::vector<restart_request> restarts;
   step_host_shared shared;
   shared.methods = &methods;
+  shared.observer = opts.mode == run_mode::apply ? hooks.observer : nullptr;
   shared.secrets = &secrets_;
   shared.redact = &redact_;
   shared.cancel = &cancel;

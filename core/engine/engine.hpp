@@ -28,6 +28,8 @@ struct engine_hooks {
   std::function<void(const std::string& step, std::size_t index, std::size_t total)> step_started;
   std::function<void(const step_result&)> step_finished;
   std::function<void(const std::string& step, uint32_t, uint32_t, const std::string&)> progress;
+  /// Adds services beyond the target's own (tests use an in-memory one).
+  std::function<void(services::service_list&, services::service_env&)> extra_services;
 };
 
 class engine {
