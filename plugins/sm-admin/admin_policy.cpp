@@ -1,0 +1,133 @@
+#include "admin_policy.hpp"
+
+#include <algorithm>
+
+#include "../sm-common/ip_range.hpp"
+
+namespace smharden::sm_admin {
+namespace {
+
+/// Rules compared as a set of (ip, name), whitespace trimmed.
+std::vector<std::pair<std::string, std::string>> rule_set(const json& rules) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : rules) out.emplace_back(r.value("ip", ""), r.value("name", ""));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string describe(const std::vector<std::pair<std::string, std::string>>& rules) {
+  std::string out;
+  for (const auto& [ip, name] : rules) out += (out.empty() ? "" : ", ") + ip + (name.empty() ? "" : " (" + name + ")");
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+json effective_rules(const json& params, const json& management_cidrs) {
+  json rules = params.value("ip_rules", json::array());
+  if (!rules.empty()) return rules;
+  int n = 0;
+  for (const auto& cidr : management_cidrs) {
+    rules.push_back({{"name", "management " + std::to_string(++n)}, {"ip", cidr}});
+  }
+  return rules;
+}
+
+std::string two_factor_remediation(const std::string& username) {
+  return "Not automated: enrolment needs the administrator's own authenticator. Sign in to the SmarterMail web "
+         "interface as " +
+         username +
+         ", open the account's settings (My Settings > Account > Two-Step Authentication), enable it, scan the QR "
+         "code with an authenticator app and confirm with a code. If smharden signs in with this account, give it "
+         "the seed as the secret smartermail_totp_seed (or a current code as smartermail_totp_code) for later runs.";
+}
+
+plan make_plan(const json& admins, const json& params, const json& management_cidrs) {
+  plan p;
+  const bool require_2fa = params.value("require_two_factor", true);
+  const bool restrict_ip = params.value("restrict_login_by_ip", true);
+  const std::string mode = params.value("rules_mode", "exact");
+  const json rules = effective_rules(params, management_cidrs);
+
+  if (restrict_ip) {
+    std::vector<sm::ip_range> allowed;
+    for (const auto& r : rules) {
+      const auto range = sm::parse_ip_range(r.value("ip", ""));
+      if (!range) {
+        p.refusal = "ip_rules: \"" + r.value("ip", "") + "\" is not an IP address, CIDR block or a-b range";
+        break;
+      }
+      allowed.push_back(*range);
+    }
+    if (p.refusal.empty() && rules.empty()) {
+      p.refusal =
+          "no login IP rules: set management_cidrs in the profile (or ip_rules in the sm-admin params); an empty "
+          "rule list would lock every administrator out";
+    }
+    if (p.refusal.empty()) {
+      for (const auto& cidr : management_cidrs) {
+        const auto range = sm::parse_ip_range(cidr.get<std::string>());
+        if (!range || !sm::covered_by(*range, allowed)) {
+          p.refusal = "the sm-admin ip_rules do not allow the management range " + cidr.get<std::string>() +
+                      "; refusing to restrict administrator logins (the operator would be locked out)";
+          break;
+        }
+      }
+    }
+    if (!p.refusal.empty()) {
+      finding f;
+      f.id = "ip-rules-unsafe";
+      f.title = "Administrator login IP restriction cannot be applied safely";
+      f.severity = "high";
+      f.current = rules;
+      f.desired = management_cidrs;
+      f.remediation = p.refusal;
+      f.automated = false;
+      p.findings.push_back(f);
+    }
+  }
+
+  for (const auto& admin : admins.value("admins", json::array())) {
+    const std::string user = admin.value("username", "");
+    if (require_2fa && !admin.value("two_factor", false)) {
+      finding f;
+      f.id = "two-factor:" + user;
+      f.title = "System administrator " + user + " has no two-factor authentication";
+      f.severity = "high";
+      f.current = {{"two_factor", false}};
+      f.desired = {{"two_factor", true}};
+      f.remediation = two_factor_remediation(user);
+      f.automated = false;
+      p.findings.push_back(f);
+    }
+    if (!restrict_ip || !p.refusal.empty()) continue;
+    const json current_rules = admin.value("ip_rules", json::array());
+    const bool flag_on = admin.value("restrict_login_by_ip", false);
+    json wanted_rules = rules;
+    if (mode == "ensure") {  // keep the admin's other rules, add the missing ones
+      wanted_rules = current_rules;
+      const auto have = rule_set(current_rules);
+      for (const auto& r : rules) {
+        const std::string ip = r.value("ip", "");
+        if (std::none_of(have.begin(), have.end(), [&](const auto& h) { return h.first == ip; })) wanted_rules.push_back(r);
+      }
+    }
+    if (flag_on && rule_set(current_rules) == rule_set(wanted_rules)) continue;
+    finding f;
+    f.id = "login-ip:" + user;
+    f.title = flag_on ? "System administrator " + user + " login IP rules differ from the profile"
+                      : "System administrator " + user + " can sign in from any IP address";
+    f.severity = "high";
+    f.current = {{"restrict_login_by_ip", flag_on}, {"ip_rules", current_rules}};
+    f.desired = {{"restrict_login_by_ip", true}, {"ip_rules", wanted_rules}};
+    f.remediation = "apply turns on \"Restrict login access by IP\" for " + user + " with the rules " +
+                    describe(rule_set(wanted_rules));
+    p.findings.push_back(f);
+    p.changes.push_back({user,
+                         {{"username", user}, {"restrict_login_by_ip", true}, {"ip_rules", wanted_rules}},
+                         {{"restrict_login_by_ip", flag_on}, {"ip_rules", current_rules}}});
+  }
+  return p;
+}
+
+}  // namespace smharden::sm_admin
