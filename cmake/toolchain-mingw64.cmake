@@ -19,6 +19,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 # Release at -O2, not CMake's default -O3: GCC 12 at -O3 reports a false
 # -Wrestrict inside libstdc++'s std::string operator+ (GCC bug 105651), which
-# -Werror turns into a build failure.
-set(CMAKE_C_FLAGS_RELEASE_INIT "-O2 -DNDEBUG")
-set(CMAKE_CXX_FLAGS_RELEASE_INIT "-O2 -DNDEBUG")
+# -Werror turns into a build failure. (A cache entry, because *_INIT flags are
+# only prepended to CMake's own "-O3 -DNDEBUG".)
+set(CMAKE_C_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "C flags for Release builds")
+set(CMAKE_CXX_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "C++ flags for Release builds")
