@@ -48,6 +48,4 @@ std::string new_run_id() {
 
 std::string utc_now_iso() { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", utc_tm()); }
 
-std::string utc_today() { return fmt::format("{:%Y-%m-%d}", utc_tm()); }
-
 }  // namespace smharden::core

@@ -14,8 +14,8 @@ std::filesystem::path state_dir();
 /// A new, sortable run id: 20261127T220501Z-3f9a1c.
 std::string new_run_id();
 
-/// Current UTC time as ISO 8601 ("2026-11-27T22:05:01Z") and date ("2026-11-27").
+/// Current UTC time as ISO 8601 ("2026-11-27T22:05:01Z"). (The date alone,
+/// for waivers, is utc_today() in profile/profile.hpp.)
 std::string utc_now_iso();
-std::string utc_today();
 
 }  // namespace smharden::core
