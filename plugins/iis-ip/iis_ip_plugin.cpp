@@ -31,11 +31,25 @@ class iis_ip_plugin final : public smharden::plugin {
                                     "IIS \"IP and Domain Restrictions\" is not installed on this server; install it "
                                     "(Install-WindowsFeature Web-IP-Security) and run apply again");
     }
-    if (p.ip_security_set && !p.refusals.empty()) {
+    if (p.ip_security_set) {
+      // The host's guard has the last word where it can (it honours --allow-lockout-risk);
+      // the plan's own guard also refuses a default deny when no management range is known.
       std::string why;
-      for (const auto& r : p.refusals) why += (why.empty() ? "" : "; ") + r;
-      throw smharden::service_error(SMH_ERR_REFUSED, "iis-ip", "refused",
-                                    "refusing to change the IP restrictions of site \"" + site + "\": " + why);
+      bool overridden = false;
+      try {
+        const json g = ctx.call("guard.management_access.check", p.guard_request);
+        overridden = g.value("overridden", false);
+        if (!g.value("ok", false)) why = g.value("message", "the host's lockout guard refused");
+      } catch (const smharden::service_error& e) {
+        if (e.code() != "not_found") throw;  // an older host without guard.*: the plan's guard alone
+      }
+      if (!overridden) {
+        for (const auto& r : p.refusals) why += (why.empty() ? "" : "; ") + r;
+      }
+      if (!why.empty()) {
+        throw smharden::service_error(SMH_ERR_REFUSED, "iis-ip", "refused",
+                                      "refusing to change the IP restrictions of site \"" + site + "\": " + why);
+      }
     }
     if (p.ip_security_set) {
       json params = *p.ip_security_set;

@@ -160,6 +160,11 @@ void plan_ip_security(const json& params, const json& management_cidrs, const js
     set["entries"] = iis_entries(want);
   }
   if (set.empty()) return;
+  json rules = json::array();
+  for (const entry& w : want) rules.push_back({{"range", w.label}, {"action", kind(w.allowed)}});
+  p.guard_request = {{"rules", rules},
+                     {"default", allow_unlisted ? "allow" : "deny"},
+                     {"what", "the IIS IP restrictions of the SmarterMail site"}};
   lockout_guard(want, allow_unlisted, management_cidrs, p);
   if (!p.refusals.empty()) {
     std::string why;

@@ -21,6 +21,9 @@ struct plan {
   /// Params for iis.ip_security.set / iis.dynamic_ip_security.set (without "site"), when a change is needed.
   std::optional<json> ip_security_set;
   std::optional<json> dynamic_set;
+  /// With ip_security_set: the params for the host's guard.management_access.check
+  /// (ordered rules and the default), which honours --allow-lockout-risk.
+  json guard_request;
   std::vector<change> changes;
 };
 

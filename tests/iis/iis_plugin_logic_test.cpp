@@ -84,6 +84,11 @@ TEST_CASE("iis-ip: default deny with the management range allowed plans the exac
   CHECK(f->remediation.find("ActiveSync") != std::string::npos);
   CHECK(f->remediation.find("MAPI") != std::string::npos);
   CHECK(has_finding(q.findings, "entry-missing:allow:203.0.113.0/24"));
+  // The same rules, in order, go to the host's guard.management_access.check.
+  CHECK(q.guard_request["default"] == "deny");
+  CHECK(q.guard_request["rules"] == json::parse(R"([{"range":"127.0.0.1","action":"allow"},
+                                                   {"range":"203.0.113.0/24","action":"allow"}])"));
+  CHECK(p.guard_request["rules"][0] == json::parse(R"({"range":"203.0.113.66","action":"deny"})"));
 }
 
 TEST_CASE("iis-ip: lockout guard names the management range that is missing", "[iis-ip][lockout]") {

@@ -192,8 +192,10 @@ preserving_xml& iis_service::doc() {
     }
   }
   auto parsed = std::make_unique<preserving_xml>();
+  std::string text = std::move(*committed_);  // one copy of a 10 MB file is enough
+  committed_.reset();                         // (after a parse error the next call re-reads the file)
   try {
-    parsed->load(*committed_);
+    parsed->load(std::move(text));
   } catch (const xml_syntax_error& e) {
     throw service_error("failed", fmt::format("{}:{}:{}: applicationHost.config is not well-formed XML ({}); smharden "
                                               "left it untouched. Repair it or restore a copy from {} or IIS's "
@@ -211,18 +213,15 @@ preserving_xml& iis_service::doc() {
 
 void iis_service::commit_step() {
   if (!doc_ || !doc_->modified()) return;
-  const std::string text = doc_->serialize();
   // Someone else (IIS Manager, appcmd) may have written the file since we read it.
-  std::string on_disk;
   try {
-    on_disk = util::read_file(path_);
+    if (util::read_file(path_) != doc_->original()) {
+      throw service_error("conflict", fmt::format("{} changed on disk since smharden read it (another tool wrote "
+                                                  "it); nothing was written, run again",
+                                                  path_.string()));
+    }
   } catch (const std::system_error& e) {
     throw service_error("failed", fmt::format("{}: cannot re-read before writing ({})", path_.string(), e.what()));
-  }
-  if (on_disk != *committed_) {
-    throw service_error("conflict", fmt::format("{} changed on disk since smharden read it (another tool wrote it); "
-                                                "nothing was written, run again",
-                                                path_.string()));
   }
   if (!wrote_this_run_) {
     if (env_.before_file_write) env_.before_file_write(path_);
@@ -233,7 +232,7 @@ void iis_service::commit_step() {
     for (int i = 1; std::filesystem::exists(copy); ++i) {
       copy = history_dir_ / fmt::format("{}.{}-{}{}", stem, utc_stamp(), i, ext);
     }
-    util::write_file_atomic(copy, on_disk);
+    util::write_file_atomic(copy, doc_->original());
     std::vector<std::filesystem::path> copies;
     for (const auto& e : std::filesystem::directory_iterator(history_dir_)) {
       const auto name = e.path().filename().string();
@@ -243,14 +242,17 @@ void iis_service::commit_step() {
     for (size_t i = 0; i + history_keep_ < copies.size(); ++i) std::filesystem::remove(copies[i]);
     wrote_this_run_ = true;
   }
+  std::string text = doc_->serialize();
   util::write_file_atomic(path_, text);
   if (env_.log) env_.log(fmt::format("iis: wrote {} ({} bytes)", path_.string(), text.size()));
-  committed_ = text;
   doc_.reset();  // re-parsed on the next call, so byte ranges match the new file
+  committed_ = std::move(text);
 }
 
 void iis_service::discard_step() {
-  if (doc_ && doc_->modified()) doc_.reset();
+  if (!doc_ || !doc_->modified()) return;
+  committed_ = doc_->release_original();
+  doc_.reset();
 }
 
 void iis_service::register_methods(registry& r) {

@@ -38,6 +38,8 @@ class preserving_xml {
 
   pugi::xml_node root() const { return doc_.document_element(); }
   const std::string& original() const noexcept { return text_; }
+  /// Moves the original bytes out; the document is unusable afterwards.
+  std::string release_original() noexcept { return std::move(text_); }
   /// True once any edit went through the methods below.
   bool modified() const noexcept { return modified_; }
   /// The original bytes with only the edited elements regenerated.

@@ -1,0 +1,212 @@
+// iis benchmark: a shared-hosting-sized applicationHost.config (10,000 sites,
+// ~10 MB) with the SmarterMail site among them. Prints medians of
+//   parse   - read + parse + node map (preserving_xml::load), the floor;
+//   check   - the three IIS steps' check logic through the iis service
+//             (a fresh service per run: lazy parse included);
+//   apply   - the three steps' apply: plan, mutating calls, commit_step each
+//             (history copy, atomic write, re-parse before the next step);
+// and the process's peak RSS. Targets: check <= 3x parse, apply <= 5x parse,
+// RSS < 150 MB. Service level (no plugin loading, no CLI process).
+//
+//   bench_iis [sites=10000] [runs=7]
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "iis-bindings/binding_policy.hpp"
+#include "iis-identity/identity_policy.hpp"
+#include "iis-ip/ip_policy.hpp"
+#include "services/iis/iis_service.hpp"
+#include "util/atomic_file.hpp"
+
+namespace {
+
+using smharden::json;
+namespace svc = smharden::services;
+namespace fs = std::filesystem;
+
+std::string generate(size_t sites) {
+  std::string text(svc::iis::lab_template());
+  std::string pools;
+  std::string blocks;
+  pools.reserve(sites * 260);
+  blocks.reserve(sites * 800);
+  for (size_t i = 0; i < sites; ++i) {
+    const std::string name = fmt::format("customer{:05}.example.net", i);
+    pools += fmt::format(
+        "            <add name=\"{0}\" managedRuntimeVersion=\"v4.0\">\r\n"
+        "                <processModel identityType=\"ApplicationPoolIdentity\" idleTimeout=\"00:20:00\" />\r\n"
+        "            </add>\r\n",
+        name);
+    blocks += fmt::format(
+        "            <site name=\"{0}\" id=\"{1}\" serverAutoStart=\"true\">\r\n"
+        "                <application path=\"/\" applicationPool=\"{0}\">\r\n"
+        "                    <virtualDirectory path=\"/\" physicalPath=\"D:\\Hosting\\{0}\\wwwroot\" />\r\n"
+        "                </application>\r\n"
+        "                <bindings>\r\n"
+        "                    <binding protocol=\"http\" bindingInformation=\"*:80:{0}\" />\r\n"
+        "                    <binding protocol=\"http\" bindingInformation=\"*:80:www.{0}\" />\r\n"
+        "                    <binding protocol=\"https\" bindingInformation=\"*:443:{0}\" sslFlags=\"1\" />\r\n"
+        "                </bindings>\r\n"
+        "                <logFile directory=\"D:\\Logs\\{0}\" />\r\n"
+        "            </site>\r\n",
+        name, i + 10);
+  }
+  const std::string pool_anchor = "            <applicationPoolDefaults";
+  text.insert(text.find(pool_anchor), pools);
+  const std::string site_anchor = "            <siteDefaults>";
+  text.insert(text.find(site_anchor), blocks);
+  return text;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+double time_ms(const std::function<void()>& fn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  fn();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+struct harness {
+  svc::service_env env;
+  svc::target t;
+  std::unique_ptr<svc::iis::iis_service> service;
+  svc::registry reg;
+
+  explicit harness(const fs::path& root) {
+    env.before_file_write = [](const fs::path&) {};
+    env.secret = [](const std::string&) -> std::optional<std::string> { return std::string("bench-password"); };
+    env.log = [](const std::string&) {};
+    t.kind = svc::target_kind::lab;
+    t.root = root;
+    service = std::make_unique<svc::iis::iis_service>(t, env);
+    service->register_methods(reg);
+  }
+  json call(const std::string& m, const json& p = json::object()) { return reg.find(m)->invoke(p); }
+};
+
+const json identity_params = {{"user_name", ".\\smartermail-svc"}, {"password_secret", "service_password"}};
+const json bindings_params = {
+    {"allowed", json::parse(R"([{"protocol":"http","binding_information":"127.0.0.1:9998:"}])")}};
+const json ip_params = json::parse(R"({"allow_unlisted": false, "allow": ["127.0.0.1", "10.20.0.0/16"],
+  "dynamic": {"manage": true, "deny_by_concurrent_requests": {"enabled": true, "max_concurrent_requests": 10},
+              "deny_by_request_rate": {"enabled": true, "max_requests": 30, "request_interval_ms": 300}}})");
+const json management = json::array({"10.20.0.0/16"});
+
+size_t check_all(harness& h) {
+  const json site = h.call("iis.site.find");
+  const json pool = h.call("iis.app_pool.get", {{"name", site["app_pool"]}});
+  size_t findings = smharden::iis_identity::make_plan(identity_params, site, pool).findings.size();
+  findings += smharden::iis_bindings::make_plan(bindings_params, site["bindings"]).findings.size();
+  const json q = {{"site", site["name"]}};
+  findings += smharden::iis_ip::make_plan(ip_params, management, h.call("iis.modules.get"),
+                                          h.call("iis.ip_security.get", q), h.call("iis.dynamic_ip_security.get", q))
+                  .findings.size();
+  return findings;
+}
+
+void apply_all(harness& h) {
+  json site = h.call("iis.site.find");
+  const auto id = smharden::iis_identity::make_plan(identity_params, site,
+                                                    h.call("iis.app_pool.get", {{"name", site["app_pool"]}}));
+  if (id.set_identity) h.call("iis.app_pool.set_identity", *id.set_identity);
+  h.service->commit_step();
+  site = h.call("iis.site.find");
+  const auto b = smharden::iis_bindings::make_plan(bindings_params, site["bindings"]);
+  if (b.bindings) h.call("iis.bindings.set", {{"site", site["name"]}, {"bindings", *b.bindings}});
+  h.service->commit_step();
+  site = h.call("iis.site.find");
+  const json q = {{"site", site["name"]}};
+  const auto ip =
+      smharden::iis_ip::make_plan(ip_params, management, h.call("iis.modules.get"), h.call("iis.ip_security.get", q),
+                                  h.call("iis.dynamic_ip_security.get", q));
+  if (ip.ip_security_set) {
+    json p = *ip.ip_security_set;
+    p["site"] = site["name"];
+    h.call("iis.ip_security.set", p);
+  }
+  if (ip.dynamic_set) {
+    json p = *ip.dynamic_set;
+    p["site"] = site["name"];
+    h.call("iis.dynamic_ip_security.set", p);
+  }
+  h.service->commit_step();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t sites = argc > 1 ? std::stoul(argv[1]) : 10000;
+  const int runs = argc > 2 ? std::stoi(argv[2]) : 7;
+  std::random_device rd;
+  const fs::path root = fs::temp_directory_path() / fmt::format("smharden-iis-bench-{}", rd());
+  const fs::path file = root / "iis" / "applicationHost.config";
+  fs::create_directories(file.parent_path());
+  const fs::path seed = root / "seed.config";
+  {
+    const std::string text = generate(sites);
+    smharden::util::write_file_atomic(seed, text);
+    fmt::print("iis bench: {} sites, {:.1f} MB applicationHost.config, {} runs (medians)\n", sites,
+               static_cast<double>(text.size()) / 1e6, runs);
+  }
+  fs::copy_file(seed, file, fs::copy_options::overwrite_existing);
+
+  std::vector<double> parse;
+  std::vector<double> check;
+  std::vector<double> apply;
+  size_t findings = 0;
+  for (int r = 0; r < runs; ++r) {
+    parse.push_back(time_ms([&] {
+      smharden::services::iis::preserving_xml doc;
+      doc.load(smharden::util::read_file(file));
+    }));
+    check.push_back(time_ms([&] {
+      harness h(root);
+      findings = check_all(h);
+    }));
+  }
+  for (int r = 0; r < runs; ++r) {
+    fs::copy_file(seed, file, fs::copy_options::overwrite_existing);
+    fs::remove_all(file.parent_path() / "history");
+    apply.push_back(time_ms([&] {
+      harness h(root);
+      apply_all(h);
+    }));
+  }
+  // The last apply left a compliant file: a check finds nothing and a re-apply writes nothing.
+  const auto applied_time = fs::last_write_time(file);
+  const std::string applied_hash = smharden::util::sha256_hex(smharden::util::read_file(file));
+  size_t after = 0;
+  {
+    harness h(root);
+    after = check_all(h);
+    apply_all(h);
+  }
+  const bool unchanged = fs::last_write_time(file) == applied_time &&
+                         smharden::util::sha256_hex(smharden::util::read_file(file)) == applied_hash;
+  fs::remove_all(root);
+
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double p = median(parse);
+  const double c = median(check);
+  const double a = median(apply);
+  const double rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  fmt::print("parse-only   {:8.1f} ms\n", p);
+  fmt::print("check (3)    {:8.1f} ms  = {:.2f}x parse (target <= 3x)  findings before: {}, after apply: {}\n", c,
+             c / p, findings, after);
+  fmt::print("apply (3)    {:8.1f} ms  = {:.2f}x parse (target <= 5x)  3 commits, re-apply unchanged: {}\n", a, a / p,
+             unchanged ? "yes" : "NO");
+  fmt::print("peak RSS     {:8.1f} MB  (target < 150 MB)\n", rss_mb);
+  return unchanged && after == 0 ? 0 : 1;
+}
