@@ -125,7 +125,11 @@ std::vector<std::string> order_steps(const std::vector<std::string>& steps,
   };
   for (const std::string& id : steps) add_requirements(id, position.at(id));
 
-  for (const auto& [id, pos] : position) check_requirements(plugins.at(id), plugins, problems);
+  // Problems are listed in run order (profile position, then id).
+  std::vector<sort_key> by_position;
+  for (const auto& [id, pos] : position) by_position.emplace_back(pos, id);
+  std::sort(by_position.begin(), by_position.end());
+  for (const auto& [pos, id] : by_position) check_requirements(plugins.at(id), plugins, problems);
   if (!problems.empty()) throw graph_error(join(problems, "\n"));
 
   // Edges dep -> user. deps_of keeps, per node, what it waits for (sorted for a deterministic cycle search).

@@ -283,7 +283,7 @@ explanation explain(const std::string& description, const located_value& at, con
 }
 
 struct step_problem {
-  std::size_t param_rank;  ///< position of the top-level param in the profile, for reading order
+  std::size_t param_rank;  ///< 0 for the params object, else 1 + the param's position in the profile
   std::string text;
 };
 
@@ -328,12 +328,12 @@ void validate_step(const step_config& step, const json& schema_json, std::vector
   std::set<std::string> seen;
   auto emit = [&](const std::vector<std::string>& tokens, const explanation& e) {
     std::string file = step.file;
-    std::size_t rank = param_order.size();
+    std::size_t rank = 0;  // problems with the params object itself come first
     if (!tokens.empty()) {
       auto origin = step.param_files.find(tokens[0]);
       if (origin != step.param_files.end()) file = origin->second;
       auto pos = std::find(param_order.begin(), param_order.end(), tokens[0]);
-      rank = static_cast<std::size_t>(pos - param_order.begin());
+      rank = static_cast<std::size_t>(pos - param_order.begin()) + 1;
     }
     std::string pointer = step.pointer + "/params";
     for (const auto& t : tokens) pointer = pointer_append(pointer, t);
