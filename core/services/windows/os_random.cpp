@@ -4,8 +4,9 @@
 #include <system_error>
 
 #ifdef _WIN32
-#include <bcrypt.h>
 #include <windows.h>
+// after windows.h, which it needs
+#include <bcrypt.h>
 #else
 #include <sys/random.h>
 #endif
