@@ -23,6 +23,7 @@ int run(int argc, char** argv) {
   add_info_commands(app, ctx);
   add_run_commands(app, ctx);
   add_lab_command(app, ctx);
+  add_rollback_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -13,6 +13,8 @@ void add_info_commands(CLI::App& app, cli_context& ctx);
 void add_run_commands(CLI::App& app, cli_context& ctx);
 /// lab init
 void add_lab_command(CLI::App& app, cli_context& ctx);
+/// rollback, history
+void add_rollback_commands(CLI::App& app, cli_context& ctx);
 
 /// Set by a subcommand callback: the process exit code.
 inline int& command_exit_code() {

@@ -6,6 +6,7 @@
 #include "services/windows/windows_service.hpp"
 #include "services/smartermail/smartermail_service.hpp"
 #include "services/iis/iis_service.hpp"
+#include "services/net/net_service.hpp"
 
 namespace smharden::services {
 
@@ -16,6 +17,7 @@ service_list make_services(const target& t, service_env& env) {
   list.push_back(windows::make_windows_service(t, env));
   list.push_back(make_smartermail_service(t, env));
   list.push_back(make_iis_service(t, env));
+  list.push_back(make_net_service(t, env));
   return list;
 }
 

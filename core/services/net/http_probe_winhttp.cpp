@@ -1,0 +1,111 @@
+#include <windows.h>
+#include <winhttp.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "services/net/http_probe.hpp"
+
+namespace smharden::services::net {
+namespace {
+
+std::wstring widen(const std::string& s) {
+  if (s.empty()) return {};
+  const int n = MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0);
+  std::wstring out(static_cast<std::size_t>(n), L'\0');
+  MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), out.data(), n);
+  return out;
+}
+
+class handle {
+ public:
+  explicit handle(HINTERNET h) : h_(h) {}
+  ~handle() {
+    if (h_ != nullptr) WinHttpCloseHandle(h_);
+  }
+  handle(const handle&) = delete;
+  handle& operator=(const handle&) = delete;
+  HINTERNET get() const { return h_; }
+  explicit operator bool() const { return h_ != nullptr; }
+
+ private:
+  HINTERNET h_;
+};
+
+std::string last_error(const char* what) { return fmt::format("{} failed (WinHTTP error {})", what, GetLastError()); }
+
+}  // namespace
+
+http_probe_result http_get_status(const http_probe_request& request) {
+  const bool https = request.url.rfind("https://", 0) == 0;
+  if (!https && request.url.rfind("http://", 0) != 0) {
+    throw std::invalid_argument(fmt::format("\"{}\" is not an http:// or https:// URL", request.url));
+  }
+  http_probe_result r;
+  const auto started = std::chrono::steady_clock::now();
+  const auto finish = [&]() {
+    r.elapsed_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    return r;
+  };
+  std::wstring url = widen(request.url);
+  URL_COMPONENTS parts{};
+  parts.dwStructSize = sizeof(parts);
+  parts.dwHostNameLength = static_cast<DWORD>(-1);
+  parts.dwUrlPathLength = static_cast<DWORD>(-1);
+  parts.dwExtraInfoLength = static_cast<DWORD>(-1);
+  if (!WinHttpCrackUrl(url.c_str(), 0, 0, &parts)) {
+    throw std::invalid_argument(fmt::format("\"{}\" is not a URL WinHTTP can parse", request.url));
+  }
+  const std::wstring host(parts.lpszHostName, parts.dwHostNameLength);
+  std::wstring path(parts.lpszUrlPath, parts.dwUrlPathLength);
+  if (parts.lpszExtraInfo != nullptr) path.append(parts.lpszExtraInfo, parts.dwExtraInfoLength);
+  if (path.empty()) path = L"/";
+
+  handle session(WinHttpOpen(L"smharden-health-probe", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
+                             WINHTTP_NO_PROXY_BYPASS, 0));
+  if (!session) {
+    r.error = last_error("WinHttpOpen");
+    return finish();
+  }
+  const int ms = static_cast<int>(request.timeout.count());
+  WinHttpSetTimeouts(session.get(), ms, ms, ms, ms);
+  handle connection(WinHttpConnect(session.get(), host.c_str(), parts.nPort, 0));
+  if (!connection) {
+    r.error = last_error("WinHttpConnect");
+    return finish();
+  }
+  handle req(WinHttpOpenRequest(connection.get(), L"GET", path.c_str(), nullptr, WINHTTP_NO_REFERER,
+                                WINHTTP_DEFAULT_ACCEPT_TYPES, https ? WINHTTP_FLAG_SECURE : 0));
+  if (!req) {
+    r.error = last_error("WinHttpOpenRequest");
+    return finish();
+  }
+  DWORD no_redirects = WINHTTP_DISABLE_REDIRECTS;
+  WinHttpSetOption(req.get(), WINHTTP_OPTION_DISABLE_FEATURE, &no_redirects, sizeof(no_redirects));
+  if (https && !request.verify_tls) {
+    DWORD flags = SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID |
+                  SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE;
+    WinHttpSetOption(req.get(), WINHTTP_OPTION_SECURITY_FLAGS, &flags, sizeof(flags));
+  }
+  if (!WinHttpSendRequest(req.get(), WINHTTP_NO_ADDITIONAL_HEADERS, 0, WINHTTP_NO_REQUEST_DATA, 0, 0, 0) ||
+      !WinHttpReceiveResponse(req.get(), nullptr)) {
+    r.error = last_error("the request");
+    return finish();
+  }
+  DWORD status = 0;
+  DWORD size = sizeof(status);
+  if (!WinHttpQueryHeaders(req.get(), WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+                           WINHTTP_HEADER_NAME_BY_INDEX, &status, &size, WINHTTP_NO_HEADER_INDEX)) {
+    r.error = last_error("reading the status");
+    return finish();
+  }
+  r.status = static_cast<long>(status);
+  r.answered = true;
+  return finish();
+}
+
+}  // namespace smharden::services::net
