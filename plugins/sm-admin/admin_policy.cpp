@@ -42,7 +42,13 @@ std::string two_factor_remediation(const std::string& username) {
          "the seed as the secret smartermail_totp_seed (or a current code as smartermail_totp_code) for later runs.";
 }
 
-plan make_plan(const json& admins, const json& params, const json& management_cidrs) {
+json guard_request(const json& rules) {
+  json allow = json::array();
+  for (const auto& r : rules) allow.push_back(r.value("ip", ""));
+  return {{"allow", allow}, {"default", "deny"}, {"what", "SmarterMail administrator login restriction (sm-admin)"}};
+}
+
+plan make_plan(const json& admins, const json& params, const json& management_cidrs, const json& guard) {
   plan p;
   const bool require_2fa = params.value("require_two_factor", true);
   const bool restrict_ip = params.value("restrict_login_by_ip", true);
@@ -64,7 +70,12 @@ plan make_plan(const json& admins, const json& params, const json& management_ci
           "no login IP rules: set management_cidrs in the profile (or ip_rules in the sm-admin params); an empty "
           "rule list would lock every administrator out";
     }
-    if (p.refusal.empty()) {
+    if (p.refusal.empty() && guard.is_object()) {
+      if (!guard.value("ok", false)) {
+        p.refusal = guard.value("message", std::string("the lockout guard refused the login IP rules")) +
+                    "; refusing to restrict administrator logins";
+      }
+    } else if (p.refusal.empty()) {
       for (const auto& cidr : management_cidrs) {
         const auto range = sm::parse_ip_range(cidr.get<std::string>());
         if (!range || !sm::covered_by(*range, allowed)) {
@@ -109,7 +120,8 @@ plan make_plan(const json& admins, const json& params, const json& management_ci
       const auto have = rule_set(current_rules);
       for (const auto& r : rules) {
         const std::string ip = r.value("ip", "");
-        if (std::none_of(have.begin(), have.end(), [&](const auto& h) { return h.first == ip; })) wanted_rules.push_back(r);
+        if (std::none_of(have.begin(), have.end(), [&](const auto& h) { return h.first == ip; }))
+          wanted_rules.push_back(r);
       }
     }
     if (flag_on && rule_set(current_rules) == rule_set(wanted_rules)) continue;

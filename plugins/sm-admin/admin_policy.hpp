@@ -27,8 +27,13 @@ struct plan {
 /// The rules to enforce: params.ip_rules, or one rule per management CIDR when empty.
 json effective_rules(const json& params, const json& management_cidrs);
 
-/// `admins` is the answer of smartermail.admins.list.
-plan make_plan(const json& admins, const json& params, const json& management_cidrs);
+/// The params for the host's lockout guard (guard.management_access.check) for `rules`.
+json guard_request(const json& rules);
+
+/// `admins` is the answer of smartermail.admins.list. `guard` is the answer
+/// of guard.management_access.check for guard_request(effective_rules(...));
+/// when null, the same coverage check runs here (no --allow-lockout-risk).
+plan make_plan(const json& admins, const json& params, const json& management_cidrs, const json& guard = nullptr);
 
 /// The enrolment steps an operator follows for an admin without 2FA.
 std::string two_factor_remediation(const std::string& username);

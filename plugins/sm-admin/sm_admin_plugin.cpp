@@ -1,6 +1,9 @@
 // sm-admin: "Locking down administrator users".
 #include <smharden/plugin.hpp>
 
+#include <algorithm>
+
+#include "../sm-common/ip_range.hpp"
 #include "admin_policy.hpp"
 #include "smharden_manifest.hpp"
 
@@ -17,7 +20,9 @@ class sm_admin_plugin final : public smharden::plugin {
     for (const auto& c : p.changes) {
       const auto result = ctx.call("smartermail.admin.security.set", c.params);
       if (result.value("changed", false)) {
-        ctx.record({"login-ip:" + c.username, "restricted login access by IP for " + c.username, c.before,
+        ctx.record({"login-ip:" + c.username,
+                    "restricted login access by IP for " + c.username,
+                    c.before,
                     {{"restrict_login_by_ip", true}, {"ip_rules", c.params["ip_rules"]}}});
       }
     }
@@ -29,7 +34,17 @@ class sm_admin_plugin final : public smharden::plugin {
 
  private:
   static smharden::sm_admin::plan plan_for(smharden::context& ctx) {
-    return smharden::sm_admin::make_plan(ctx.call("smartermail.admins.list"), ctx.params(), ctx.management_cidrs());
+    namespace policy = smharden::sm_admin;
+    const auto rules = policy::effective_rules(ctx.params(), ctx.management_cidrs());
+    smharden::json guard = nullptr;
+    const bool parseable = std::all_of(rules.begin(), rules.end(), [](const smharden::json& r) {
+      return smharden::sm::parse_ip_range(r.value("ip", "")).has_value();
+    });
+    if (ctx.params().value("restrict_login_by_ip", true) && !rules.empty() && parseable) {
+      // The host's lockout guard: honours --allow-lockout-risk and records the override.
+      guard = ctx.call("guard.management_access.check", policy::guard_request(rules));
+    }
+    return policy::make_plan(ctx.call("smartermail.admins.list"), ctx.params(), ctx.management_cidrs(), guard);
   }
 };
 

@@ -90,7 +90,8 @@ std::optional<ip_range> parse_ip_range(std::string_view text) {
     const std::string_view bits_text = text.substr(slash + 1);
     unsigned bits = 0;
     const auto [ptr, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
-    if (!base || ec != std::errc() || ptr != bits_text.data() + bits_text.size() || bits_text.empty()) return std::nullopt;
+    if (!base || ec != std::errc() || ptr != bits_text.data() + bits_text.size() || bits_text.empty())
+      return std::nullopt;
     const unsigned width = base->v6 ? 128 : 32;
     if (bits > width) return std::nullopt;
     const unsigned host_bits = width - bits;

@@ -19,8 +19,10 @@ bool same_scope(const json& have, const json& want) {
 }  // namespace
 
 json default_rules() {
-  return json::array(
-      {{{"type", "password_brute_force_by_ip"}, {"time_frame_minutes", 30}, {"threshold", 5}, {"block_minutes", 1440}}});
+  return json::array({{{"type", "password_brute_force_by_ip"},
+                       {"time_frame_minutes", 30},
+                       {"threshold", 5},
+                       {"block_minutes", 1440}}});
 }
 
 bool satisfies(const json& have, const json& want, const std::string& comparison) {
@@ -69,7 +71,8 @@ plan make_plan(const json& current, const json& params) {
     if (target != p.rules.end()) {
       const json before = *target;
       for (const auto& [k, v] : desired.items()) (*target)[k] = v;
-      f.remediation = "apply sets the existing " + type + " rule (" + before.value("description", "") + ") to these values";
+      f.remediation =
+          "apply sets the existing " + type + " rule (" + before.value("description", "") + ") to these values";
       p.changes.push_back({f.id, "tightened IDS rule " + type, values_of(before), desired});
     } else {
       json rule = desired;

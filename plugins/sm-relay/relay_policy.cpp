@@ -45,8 +45,9 @@ plan make_plan(const json& relay, const json& whitelist, const json& params) {
     f.desired = {{"ip", ip}, {"smtp_auth_bypass", false}};
     f.automated = clear;
     f.remediation = clear ? "apply clears SMTP Auth Bypass on this whitelist entry (the entry stays)"
-                          : "add " + ip + " to allowed_bypass_ips if it is a trusted relay, or clear its SMTP Auth "
-                            "Bypass (Settings > Security > Whitelist) or set remove_unlisted_bypass: true";
+                          : "add " + ip +
+                                " to allowed_bypass_ips if it is a trusted relay, or clear its SMTP Auth "
+                                "Bypass (Settings > Security > Whitelist) or set remove_unlisted_bypass: true";
     p.findings.push_back(f);
     if (clear) {
       p.bypass_clears.push_back({{"ip", ip}, {"smtp_auth_bypass", false}});

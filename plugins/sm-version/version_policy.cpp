@@ -16,7 +16,8 @@ std::optional<std::array<long long, 4>> parse_build(const std::string& text) {
       ++i;
     }
     parts.push_back(value);
-    if (i < text.size() && text[i] == '.' && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+    if (i < text.size() && text[i] == '.' && i + 1 < text.size() &&
+        std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
       ++i;
     } else {
       break;

@@ -26,10 +26,10 @@ struct http_response {
 
 /// Why no HTTP answer arrived. Messages never contain request bodies or headers.
 enum class transport_failure {
-  timeout,      ///< connect or transfer timeout
-  connect,      ///< refused, unreachable, DNS
-  tls,          ///< handshake, certificate verification or pin mismatch
-  dropped,      ///< the connection closed before a complete answer
+  timeout,  ///< connect or transfer timeout
+  connect,  ///< refused, unreachable, DNS
+  tls,      ///< handshake, certificate verification or pin mismatch
+  dropped,  ///< the connection closed before a complete answer
   other,
 };
 

@@ -29,15 +29,16 @@ std::string string_or(const json& j, const std::string& key, const std::string& 
 
 }  // namespace
 
-lab_store::lab_store(route_map map, std::filesystem::path dir, std::function<void(const std::filesystem::path&)> before_write)
+lab_store::lab_store(route_map map, std::filesystem::path dir,
+                     std::function<void(const std::filesystem::path&)> before_write)
     : map_(std::move(map)), dir_(std::move(dir)), before_write_(std::move(before_write)) {
   if (dir_.empty()) docs_ = default_documents(map_);
 }
 
 const std::vector<std::string>& lab_store::document_names() {
-  static const std::vector<std::string> names = {"version",      "administrators",      "ids-rules",
-                                                 "extension-blacklists", "smtp-in", "ip-access-whitelist",
-                                                 "ip-access-blacklist"};
+  static const std::vector<std::string> names = {
+      "version", "administrators",      "ids-rules",          "extension-blacklists",
+      "smtp-in", "ip-access-whitelist", "ip-access-blacklist"};
   return names;
 }
 
@@ -73,8 +74,8 @@ void lab_store::save(const std::string& name) {
 
 std::string lab_store::ip_access_doc(const json& data_type) const {
   const json& white = map_.value("ip_access.data_type_whitelist");
-  if (data_type == white || data_type == 0 || (data_type.is_string() && white.is_string() &&
-                                               iequals(data_type.get<std::string>(), white.get<std::string>()))) {
+  if (data_type == white || data_type == 0 ||
+      (data_type.is_string() && white.is_string() && iequals(data_type.get<std::string>(), white.get<std::string>()))) {
     return "ip-access-whitelist";
   }
   if (data_type == 1 || (data_type.is_string() && iequals(data_type.get<std::string>(), "BlackList"))) {
@@ -254,7 +255,8 @@ json lab_store::save_ip_access(const json& body) {
     bit <<= 1;
   }
   entry["protocolMask"] = mask;  // lab-only bit layout (the real one is not published)
-  if (!entry.contains(map_.field("ip_entry.disabled_greylisting"))) entry[map_.field("ip_entry.disabled_greylisting")] = false;
+  if (!entry.contains(map_.field("ip_entry.disabled_greylisting")))
+    entry[map_.field("ip_entry.disabled_greylisting")] = false;
   entry[map_.field("ip_entry.spam_bypass")] = body.value(map_.field("ip_save.spam_bypass"), false);
   entry[map_.field("ip_entry.smtp_auth_bypass")] = body.value(map_.field("ip_save.smtp_auth_bypass"), false);
   if (existing != list.end()) {
@@ -271,7 +273,8 @@ json lab_store::delete_ip_access(const json& body) {
   const std::string name = ip_access_doc(body.value(map_.field("ip_delete.data_type"), json(0)));
   json& list = document(name)[map_.field("ip_access.list")];
   const std::string ip_key = map_.field("ip_entry.ip");
-  const auto it = std::find_if(list.begin(), list.end(), [&](const json& e) { return string_or(e, ip_key) == address; });
+  const auto it =
+      std::find_if(list.begin(), list.end(), [&](const json& e) { return string_or(e, ip_key) == address; });
   if (it == list.end()) throw lab_error(404, fmt::format("{} is not in the list", address));
   list.erase(it);
   save(name);
@@ -282,12 +285,11 @@ std::map<std::string, json> lab_store::default_documents(const route_map& m) {
   std::map<std::string, json> docs;
   const auto f = [&](const char* key) { return m.field(key); };
   docs["version"] = {{f("version.value"), "100.0.9400"}};
-  docs["administrators"] = {{f("admins.list"),
-                             json::array({{{f("admin.username"), "admin"},
-                                           {f("admin.primary"), true},
-                                           {f("admin.two_factor"), false},
-                                           {f("admin.restrict_by_ip"), false},
-                                           {f("admin.ip_rules"), json::array()}}})}};
+  docs["administrators"] = {{f("admins.list"), json::array({{{f("admin.username"), "admin"},
+                                                             {f("admin.primary"), true},
+                                                             {f("admin.two_factor"), false},
+                                                             {f("admin.restrict_by_ip"), false},
+                                                             {f("admin.ip_rules"), json::array()}}})}};
   json rules = json::array();
   int n = 0;
   const auto rule = [&](const char* type, const char* service, const char* action, int frame, int threshold, int block,

@@ -41,7 +41,8 @@ std::optional<system_clock::time_point> parse_iso8601(const std::string& text) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0;
   double s = 0;
   int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &s, &consumed) < 6) return std::nullopt;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &s, &consumed) < 6)
+    return std::nullopt;
   std::tm tm{};
   tm.tm_year = y - 1900;
   tm.tm_mon = mo - 1;
@@ -59,7 +60,8 @@ std::optional<system_clock::time_point> parse_iso8601(const std::string& text) {
   const std::string zone = text.substr(static_cast<std::size_t>(consumed));
   if (!zone.empty() && (zone[0] == '+' || zone[0] == '-')) {
     int zh = 0, zm = 0;
-    if (std::sscanf(zone.c_str() + 1, "%2d:%2d", &zh, &zm) >= 1) offset = (zh * 3600L + zm * 60L) * (zone[0] == '+' ? 1 : -1);
+    if (std::sscanf(zone.c_str() + 1, "%2d:%2d", &zh, &zm) >= 1)
+      offset = (zh * 3600L + zm * 60L) * (zone[0] == '+' ? 1 : -1);
   }
   return system_clock::from_time_t(base - offset);
 }
@@ -188,7 +190,8 @@ void rest_api::login() {
   }
   std::string message = message_of(a.body);
   std::string code = first_segment(message);
-  const bool has_token = a.body.contains(map_.field("token.access")) && a.body[map_.field("token.access")].is_string() &&
+  const bool has_token = a.body.contains(map_.field("token.access")) &&
+                         a.body[map_.field("token.access")].is_string() &&
                          !a.body[map_.field("token.access")].get<std::string>().empty();
 
   if (code == "TWO_FACTOR_REQUIRED" || code == "TWO_FACTOR_SETUP_REQUIRED") {
@@ -265,7 +268,8 @@ void rest_api::refresh() {
     login_failed("unavailable", fmt::format("SmarterMail token refresh: {}", e.what()));
   }
   if (a.status != 200 || !success_of(a.body)) {
-    login_failed("refused", fmt::format("SmarterMail refused the token refresh (HTTP {}); the session is over", a.status));
+    login_failed("refused",
+                 fmt::format("SmarterMail refused the token refresh (HTTP {}); the session is over", a.status));
   }
   take_tokens(a.body, "token refresh");
   log_("smartermail: token refreshed");
@@ -335,14 +339,17 @@ json rest_api::call(const std::string& route_key, const path_args& args, const j
                                       "`smharden smartermail probe` and override routes.{} in target.json",
                                       where, detail, route_key));
     }
-    if (a.status >= 500) throw service_error("unavailable", fmt::format("SmarterMail {} answered HTTP {}{}", where, a.status, detail));
+    if (a.status >= 500)
+      throw service_error("unavailable", fmt::format("SmarterMail {} answered HTTP {}{}", where, a.status, detail));
     if (a.status < 200 || a.status >= 300) {
       throw service_error("failed", fmt::format("SmarterMail {} answered HTTP {}{}", where, a.status, detail));
     }
-    if (!a.json_ok) throw service_error("failed", fmt::format("SmarterMail {} answered with a body that is not a JSON object", where));
+    if (!a.json_ok)
+      throw service_error("failed",
+                          fmt::format("SmarterMail {} answered with a body that is not a JSON object", where));
     if (!success_of(a.body)) {
-      throw service_error("failed", fmt::format("SmarterMail {} answered HTTP {} with success:false{}", where,
-                                                a.status, detail));
+      throw service_error("failed",
+                          fmt::format("SmarterMail {} answered HTTP {} with success:false{}", where, a.status, detail));
     }
     return a.body;
   }

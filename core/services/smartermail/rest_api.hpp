@@ -20,8 +20,8 @@ struct rest_options {
   std::string base_url;  ///< e.g. "https://mail.example.com:443" (no trailing slash needed)
   /// Sign-in name when the secret smartermail_username is not set.
   std::string config_username;
-  int read_attempts = 3;  ///< total attempts for a read on 5xx/timeout/dropped connection
-  std::chrono::milliseconds backoff{500};  ///< doubled after each failed attempt
+  int read_attempts = 3;                    ///< total attempts for a read on 5xx/timeout/dropped connection
+  std::chrono::milliseconds backoff{500};   ///< doubled after each failed attempt
   std::chrono::seconds refresh_margin{60};  ///< refresh this long before accessTokenExpiration
   std::function<std::chrono::system_clock::time_point()> clock = [] { return std::chrono::system_clock::now(); };
   std::function<void(std::chrono::milliseconds)> sleep;  ///< default: std::this_thread::sleep_for

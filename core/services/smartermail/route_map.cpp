@@ -72,7 +72,8 @@ void route_map::validate(const json& doc, const std::string& origin) {
   if (!doc.is_object()) bad(origin, "/", "a route map is a JSON object");
   if (!doc.contains("base_path") || !doc["base_path"].is_string()) bad(origin, "/base_path", "must be a string");
   for (const char* section : {"routes", "fields", "values"}) {
-    if (!doc.contains(section) || !doc[section].is_object()) bad(origin, fmt::format("/{}", section), "must be an object");
+    if (!doc.contains(section) || !doc[section].is_object())
+      bad(origin, fmt::format("/{}", section), "must be an object");
   }
   for (const auto& [key, r] : doc["routes"].items()) {
     const std::string p = "/routes/" + key;
@@ -80,7 +81,8 @@ void route_map::validate(const json& doc, const std::string& origin) {
     const std::string method = r.value("method", "");
     if (method != "GET" && method != "POST") bad(origin, p + "/method", "must be \"GET\" or \"POST\"");
     if (!r.contains("path") || !r["path"].is_string() || r["path"].get<std::string>().empty()) {
-      bad(origin, p + "/path", "must be a non-empty path relative to base_path, e.g. \"settings/sysadmin/get-version\"");
+      bad(origin, p + "/path",
+          "must be a non-empty path relative to base_path, e.g. \"settings/sysadmin/get-version\"");
     }
     if (!r.contains("read") || !r["read"].is_boolean()) bad(origin, p + "/read", "must be true (read-only) or false");
     if (r.contains("response_wrapper") && !r["response_wrapper"].is_null() && !r["response_wrapper"].is_string()) {
@@ -111,8 +113,7 @@ void route_map::apply_overrides(const json& config, const std::string& origin) {
     if (!it->is_object()) bad(origin, p, "must be an object of {\"<key>\": {...}} overrides");
     for (const auto& [key, patch] : it->items()) {
       if (!doc[section].contains(key)) {
-        bad(origin, p + "/" + key,
-            fmt::format("unknown {} key; known keys: {}", section, known_keys(doc[section])));
+        bad(origin, p + "/" + key, fmt::format("unknown {} key; known keys: {}", section, known_keys(doc[section])));
       }
       if (!patch.is_object()) bad(origin, p + "/" + key, "must be an object, e.g. {\"path\": \"...\"}");
       json& entry = doc[section][key];

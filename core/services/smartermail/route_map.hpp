@@ -16,10 +16,10 @@ using json = nlohmann::json;
 using path_args = std::map<std::string, std::string>;
 
 struct route {
-  std::string key;     ///< e.g. "ids.rules.list"
-  std::string method;  ///< "GET" or "POST"
-  std::string path;    ///< relative to base_path, may hold {placeholders}
-  bool read = true;    ///< read-only (retried on 5xx/timeouts); writes are never retried
+  std::string key;               ///< e.g. "ids.rules.list"
+  std::string method;            ///< "GET" or "POST"
+  std::string path;              ///< relative to base_path, may hold {placeholders}
+  bool read = true;              ///< read-only (retried on 5xx/timeouts); writes are never retried
   std::string response_wrapper;  ///< e.g. "settings" when GET answers {"settings":{...}}; empty = flat
   bool verified = false;
   std::string source;

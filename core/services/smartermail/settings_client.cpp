@@ -31,8 +31,8 @@ const json& unwrap(const json& body, const std::string& wrapper) {
   if (wrapper.empty()) return body;
   const auto it = body.find(wrapper);
   if (it == body.end() || !it->is_object()) {
-    throw service_error("failed", fmt::format("SmarterMail answered without the \"{}\" object the route map expects",
-                                              wrapper));
+    throw service_error("failed",
+                        fmt::format("SmarterMail answered without the \"{}\" object the route map expects", wrapper));
   }
   return *it;
 }
@@ -81,7 +81,8 @@ std::string settings_client::member_or_raw(const std::string& group, const json&
   return "unknown:" + (api_value.is_string() ? api_value.get<std::string>() : api_value.dump());
 }
 
-json settings_client::api_value_for(const std::string& group, const std::string& member, const std::string& what) const {
+json settings_client::api_value_for(const std::string& group, const std::string& member,
+                                    const std::string& what) const {
   if (member.rfind("unknown:", 0) == 0) {
     const std::string raw = member.substr(8);
     const json parsed = json::parse(raw, nullptr, false);
@@ -90,13 +91,15 @@ json settings_client::api_value_for(const std::string& group, const std::string&
   try {
     return map_.value(group + "." + member);
   } catch (const std::logic_error&) {
-    throw service_error("invalid_params", fmt::format("{} \"{}\" is not in the route map's {}.* values", what, member, group));
+    throw service_error("invalid_params",
+                        fmt::format("{} \"{}\" is not in the route map's {}.* values", what, member, group));
   }
 }
 
 json settings_client::version(bool fresh) {
   const route r = map_.get("version.get");
-  const json& body = unwrap(read("version.get", {}, json::object(), fresh), r.response_wrapper);
+  const json answer = read("version.get", {}, json::object(), fresh);
+  const json& body = unwrap(answer, r.response_wrapper);
   const std::string build = as_string(body, map_.field("version.value"));
   if (build.empty()) {
     throw service_error("failed", fmt::format("SmarterMail get-version answered without \"{}\"; override "
@@ -111,7 +114,8 @@ json settings_client::canonical_admin(const json& a) const {
   const auto it = a.find(map_.field("admin.ip_rules"));
   if (it != a.end() && it->is_array()) {
     for (const auto& r : *it) {
-      rules.push_back({{"name", as_string(r, map_.field("ip_rule.name"))}, {"ip", as_string(r, map_.field("ip_rule.address"))}});
+      rules.push_back(
+          {{"name", as_string(r, map_.field("ip_rule.name"))}, {"ip", as_string(r, map_.field("ip_rule.address"))}});
     }
   }
   return {{"username", as_string(a, map_.field("admin.username"))},
@@ -123,11 +127,12 @@ json settings_client::canonical_admin(const json& a) const {
 
 json settings_client::admins(bool fresh) {
   const route r = map_.get("admins.list");
-  const json& body = unwrap(read("admins.list", {}, json::object(), fresh), r.response_wrapper);
+  const json answer = read("admins.list", {}, json::object(), fresh);
+  const json& body = unwrap(answer, r.response_wrapper);
   const auto it = body.find(map_.field("admins.list"));
   if (it == body.end() || !it->is_array()) {
-    throw service_error("failed", fmt::format("SmarterMail admins list answered without the \"{}\" array",
-                                              map_.field("admins.list")));
+    throw service_error(
+        "failed", fmt::format("SmarterMail admins list answered without the \"{}\" array", map_.field("admins.list")));
   }
   json out = json::array();
   for (const auto& a : *it) out.push_back(canonical_admin(a));
@@ -136,16 +141,20 @@ json settings_client::admins(bool fresh) {
 
 json settings_client::admin(const std::string& username, bool fresh) {
   const route r = map_.get("admin.get");
-  const json& body = unwrap(read("admin.get", {{"username", username}}, json::object(), fresh), r.response_wrapper);
+  const json answer = read("admin.get", {{"username", username}}, json::object(), fresh);
+  const json& body = unwrap(answer, r.response_wrapper);
   const auto it = body.find(map_.field("admin.object"));
-  if (it == body.end() || !it->is_object()) throw service_error("not_found", "no SmarterMail system administrator " + username);
+  if (it == body.end() || !it->is_object())
+    throw service_error("not_found", "no SmarterMail system administrator " + username);
   return canonical_admin(*it);
 }
 
-void settings_client::save_admin_security(const std::string& username, bool restrict_login_by_ip, const json& ip_rules) {
+void settings_client::save_admin_security(const std::string& username, bool restrict_login_by_ip,
+                                          const json& ip_rules) {
   json rules = json::array();
   for (const auto& r : ip_rules) {
-    rules.push_back({{map_.field("ip_rule.name"), r.value("name", "")}, {map_.field("ip_rule.address"), r.value("ip", "")}});
+    rules.push_back(
+        {{map_.field("ip_rule.name"), r.value("name", "")}, {map_.field("ip_rule.address"), r.value("ip", "")}});
   }
   write("admin.save", {},
         {{map_.field("admin.username"), username},
@@ -166,10 +175,12 @@ json settings_client::canonical_rule(const json& r) const {
 
 json settings_client::ids_rules(bool fresh) {
   const route r = map_.get("ids.rules.list");
-  const json& body = unwrap(read("ids.rules.list", {}, json::object(), fresh), r.response_wrapper);
+  const json answer = read("ids.rules.list", {}, json::object(), fresh);
+  const json& body = unwrap(answer, r.response_wrapper);
   const auto it = body.find(map_.field("ids.list"));
   if (it == body.end() || !it->is_array()) {
-    throw service_error("failed", fmt::format("SmarterMail IDS rules answered without the \"{}\" array", map_.field("ids.list")));
+    throw service_error("failed",
+                        fmt::format("SmarterMail IDS rules answered without the \"{}\" array", map_.field("ids.list")));
   }
   json out = json::array();
   for (const auto& rule : *it) out.push_back(canonical_rule(rule));
@@ -177,24 +188,28 @@ json settings_client::ids_rules(bool fresh) {
 }
 
 std::string settings_client::save_ids_rule(const json& rule, bool exists) {
-  json body = {{map_.field("ids_rule.type"), api_value_for("ids_rule_type", rule.value("type", ""), "IDS rule type")},
-               {map_.field("ids_rule.service"), rule.value("service", "")},
-               {map_.field("ids_rule.action"), api_value_for("ids_action", rule.value("action", "block"), "IDS action")},
-               {map_.field("ids_rule.time_frame"), rule.value("time_frame_minutes", 0)},
-               {map_.field("ids_rule.threshold"), rule.value("threshold", 0)},
-               {map_.field("ids_rule.block_time"), rule.value("block_minutes", 0)},
-               {map_.field("ids_rule.description"), rule.value("description", "")}};
+  json body = {
+      {map_.field("ids_rule.type"), api_value_for("ids_rule_type", rule.value("type", ""), "IDS rule type")},
+      {map_.field("ids_rule.service"), rule.value("service", "")},
+      {map_.field("ids_rule.action"), api_value_for("ids_action", rule.value("action", "block"), "IDS action")},
+      {map_.field("ids_rule.time_frame"), rule.value("time_frame_minutes", 0)},
+      {map_.field("ids_rule.threshold"), rule.value("threshold", 0)},
+      {map_.field("ids_rule.block_time"), rule.value("block_minutes", 0)},
+      {map_.field("ids_rule.description"), rule.value("description", "")}};
   if (exists) body[map_.field("ids_rule.id")] = rule.value("id", "");
   const json answer = write("ids.rule.save", {}, body);
   const std::string id = as_string(answer, map_.field("ids_rule.id"));
   return id.empty() ? rule.value("id", "") : id;
 }
 
-void settings_client::delete_ids_rule(const std::string& id) { write("ids.rule.delete", {}, {{map_.field("ids_rule.id"), id}}); }
+void settings_client::delete_ids_rule(const std::string& id) {
+  write("ids.rule.delete", {}, {{map_.field("ids_rule.id"), id}});
+}
 
 json settings_client::extensions(bool fresh) {
   const route r = map_.get("extensions.get");
-  const json& body = unwrap(read("extensions.get", {}, json::object(), fresh), r.response_wrapper);
+  const json answer = read("extensions.get", {}, json::object(), fresh);
+  const json& body = unwrap(answer, r.response_wrapper);
   json out = json::object();
   for (const auto& list : extension_lists()) {
     const auto it = body.find(map_.field("extensions." + list));
@@ -217,7 +232,8 @@ json settings_client::extensions(bool fresh) {
     json normalized = json::array();
     for (const auto& item : items) {
       const std::string ext = normalize_extension(item);
-      if (!ext.empty() && std::find(normalized.begin(), normalized.end(), ext) == normalized.end()) normalized.push_back(ext);
+      if (!ext.empty() && std::find(normalized.begin(), normalized.end(), ext) == normalized.end())
+        normalized.push_back(ext);
     }
     out[list] = normalized;
   }
@@ -245,17 +261,19 @@ void settings_client::save_extensions(const json& lists) {
 
 json settings_client::relay(bool fresh) {
   const route r = map_.get("relay.get");
-  const json& body = unwrap(read("relay.get", {}, json::object(), fresh), r.response_wrapper);
+  const json answer = read("relay.get", {}, json::object(), fresh);
+  const json& body = unwrap(answer, r.response_wrapper);
   const auto it = body.find(map_.field("relay.allow_relay"));
   if (it == body.end()) {
-    throw service_error("failed", fmt::format("SmarterMail SMTP In settings answered without \"{}\"",
-                                              map_.field("relay.allow_relay")));
+    throw service_error(
+        "failed", fmt::format("SmarterMail SMTP In settings answered without \"{}\"", map_.field("relay.allow_relay")));
   }
   return {{"allow_relay", member_or_raw("allow_relay", *it)}};
 }
 
 void settings_client::save_relay(const std::string& allow_relay) {
-  write("relay.save", {}, {{map_.field("relay.allow_relay"), api_value_for("allow_relay", allow_relay, "allow_relay")}});
+  write("relay.save", {},
+        {{map_.field("relay.allow_relay"), api_value_for("allow_relay", allow_relay, "allow_relay")}});
 }
 
 json settings_client::whitelist(bool fresh) {
@@ -313,7 +331,8 @@ void settings_client::save_whitelist_entry(const json& entry) {
 
 void settings_client::delete_whitelist_entry(const std::string& ip) {
   write("ip_access.delete", {},
-        {{map_.field("ip_delete.address"), ip}, {map_.field("ip_delete.data_type"), map_.value("ip_access.data_type_whitelist")}});
+        {{map_.field("ip_delete.address"), ip},
+         {map_.field("ip_delete.data_type"), map_.value("ip_access.data_type_whitelist")}});
 }
 
 }  // namespace smharden::services::smartermail

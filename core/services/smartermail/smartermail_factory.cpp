@@ -28,9 +28,19 @@ std::string origin_of(const target& t) {
 }
 
 const std::set<std::string>& known_settings() {
-  static const std::set<std::string> keys = {"url", "username", "ca_file", "pin_sha256", "verify_tls",
-                                             "timeout_seconds", "connect_timeout_seconds", "read_attempts",
-                                             "allow_plain_http", "routes", "fields", "values", "$comment"};
+  static const std::set<std::string> keys = {"url",
+                                             "username",
+                                             "ca_file",
+                                             "pin_sha256",
+                                             "verify_tls",
+                                             "timeout_seconds",
+                                             "connect_timeout_seconds",
+                                             "read_attempts",
+                                             "allow_plain_http",
+                                             "routes",
+                                             "fields",
+                                             "values",
+                                             "$comment"};
   return keys;
 }
 
@@ -71,8 +81,9 @@ std::unique_ptr<api_backend> make_backend(const target& t, service_env& env, con
   const json cfg = t.service_config("smartermail");
   for (const auto& [key, value] : cfg.items()) {
     if (known_settings().count(key) == 0) {
-      bad(t, key, "unknown setting; known: url, username, ca_file, pin_sha256, verify_tls, timeout_seconds, "
-                  "connect_timeout_seconds, read_attempts, allow_plain_http, routes, fields, values");
+      bad(t, key,
+          "unknown setting; known: url, username, ca_file, pin_sha256, verify_tls, timeout_seconds, "
+          "connect_timeout_seconds, read_attempts, allow_plain_http, routes, fields, values");
     }
   }
   std::string url = string_setting(t, cfg, "url");

@@ -65,11 +65,11 @@ std::map<std::string, json> by_ip(const json& entries) {
 }
 
 [[noreturn]] void not_saved(const std::string& what, const json& wanted, const json& found) {
-  throw service_error("failed",
-                      fmt::format("SmarterMail accepted the write of {} but the read-back differs (wanted {}, found {}). "
-                                  "The server may expect another body shape: run `smharden smartermail probe` and "
-                                  "check the route map entry",
-                                  what, wanted.dump(), found.dump()));
+  throw service_error(
+      "failed", fmt::format("SmarterMail accepted the write of {} but the read-back differs (wanted {}, found {}). "
+                            "The server may expect another body shape: run `smharden smartermail probe` and "
+                            "check the route map entry",
+                            what, wanted.dump(), found.dump()));
 }
 
 }  // namespace
@@ -95,31 +95,40 @@ void smartermail_service::register_methods(registry& r) {
      [this](const json&) { return settings_.admins(); });
   ro("smartermail.admin.security.get", "One administrator's 2FA and login-by-IP state; params {username}",
      [this](const json& p) { return settings_.admin(require_string(p, "username")); });
-  rw("smartermail.admin.security.set",
-     "Sets an administrator's \"restrict login access by IP\" flag and rules; params {username, "
-     "restrict_login_by_ip, ip_rules: [{name, ip}]}",
-     [this](const json& p) { return set_admin_security(p); }, [this](const json& p) { return undo_admin_security(p); });
-  ro("smartermail.ids.rules.get", "IDS rules: {\"rules\": [{id, type, service, action, time_frame_minutes, threshold, "
-                                  "block_minutes, description}]}",
+  rw(
+      "smartermail.admin.security.set",
+      "Sets an administrator's \"restrict login access by IP\" flag and rules; params {username, "
+      "restrict_login_by_ip, ip_rules: [{name, ip}]}",
+      [this](const json& p) { return set_admin_security(p); },
+      [this](const json& p) { return undo_admin_security(p); });
+  ro("smartermail.ids.rules.get",
+     "IDS rules: {\"rules\": [{id, type, service, action, time_frame_minutes, threshold, "
+     "block_minutes, description}]}",
      [this](const json&) { return settings_.ids_rules(); });
-  rw("smartermail.ids.rules.set",
-     "Makes the IDS rule list exactly params.rules (rules without a known id are created, missing ones deleted)",
-     [this](const json& p) { return set_ids_rules(p); }, [this](const json& p) { return undo_ids_rules(p); });
+  rw(
+      "smartermail.ids.rules.set",
+      "Makes the IDS rule list exactly params.rules (rules without a known id are created, missing ones deleted)",
+      [this](const json& p) { return set_ids_rules(p); }, [this](const json& p) { return undo_ids_rules(p); });
   ro("smartermail.extensions.get", "Extension blacklists: {inbound, outbound, upload, file_system} (\".exe\" form)",
      [this](const json&) { return settings_.extensions(); });
-  rw("smartermail.extensions.set", "Replaces the extension blacklists named in params (any of inbound, outbound, "
-                                   "upload, file_system)",
-     [this](const json& p) { return set_extensions(p); }, [this](const json& p) { return undo_extensions(p); });
+  rw(
+      "smartermail.extensions.set",
+      "Replaces the extension blacklists named in params (any of inbound, outbound, "
+      "upload, file_system)",
+      [this](const json& p) { return set_extensions(p); }, [this](const json& p) { return undo_extensions(p); });
   ro("smartermail.relay.get", "SMTP In Allow Relay: {\"allow_relay\": \"nobody|local_users|local_domains|anyone\"}",
      [this](const json&) { return settings_.relay(); });
-  rw("smartermail.relay.set", "Sets Allow Relay; params {allow_relay}", [this](const json& p) { return set_relay(p); },
-     [this](const json& p) { return undo_relay(p); });
-  ro("smartermail.whitelist.get", "The IP whitelist (all pages): {\"entries\": [{ip, description, services, "
-                                  "smtp_auth_bypass, spam_bypass, disabled_greylisting}]}",
+  rw(
+      "smartermail.relay.set", "Sets Allow Relay; params {allow_relay}", [this](const json& p) { return set_relay(p); },
+      [this](const json& p) { return undo_relay(p); });
+  ro("smartermail.whitelist.get",
+     "The IP whitelist (all pages): {\"entries\": [{ip, description, services, "
+     "smtp_auth_bypass, spam_bypass, disabled_greylisting}]}",
      [this](const json&) { return settings_.whitelist(); });
-  rw("smartermail.whitelist.set",
-     "Changes whitelist entries: params {upsert: [{ip, ...fields to set}], remove: [ip]}; other entries untouched",
-     [this](const json& p) { return set_whitelist(p); }, [this](const json& p) { return undo_whitelist(p); });
+  rw(
+      "smartermail.whitelist.set",
+      "Changes whitelist entries: params {upsert: [{ip, ...fields to set}], remove: [ip]}; other entries untouched",
+      [this](const json& p) { return set_whitelist(p); }, [this](const json& p) { return undo_whitelist(p); });
   ro("smartermail.probe", "Which mapped routes answer on this server, and its build (see `smharden smartermail probe`)",
      [this](const json&) { return probe(*api_, map_); });
 }
@@ -144,9 +153,10 @@ undo_record smartermail_service::undo_admin_security(const json& params) {
   const std::string user = require_string(params, "username");
   const json current = settings_.admin(user);
   undo_record u;
-  u.calls.push_back(call_of("smartermail.admin.security.set", {{"username", user},
-                                                               {"restrict_login_by_ip", current["restrict_login_by_ip"]},
-                                                               {"ip_rules", current["ip_rules"]}}));
+  u.calls.push_back(
+      call_of("smartermail.admin.security.set", {{"username", user},
+                                                 {"restrict_login_by_ip", current["restrict_login_by_ip"]},
+                                                 {"ip_rules", current["ip_rules"]}}));
   u.description = fmt::format("restore login-by-IP settings of SmarterMail admin {} ({} rules, restriction {})", user,
                               current["ip_rules"].size(), current["restrict_login_by_ip"].get<bool>() ? "on" : "off");
   return u;
@@ -339,7 +349,8 @@ undo_record smartermail_service::undo_whitelist(const json& params) {
   if (!restore.empty() || !drop.empty()) {
     u.calls.push_back(call_of("smartermail.whitelist.set", {{"upsert", restore}, {"remove", drop}}));
   }
-  u.description = fmt::format("restore {} SmarterMail whitelist entries and remove {} added ones", restore.size(), drop.size());
+  u.description =
+      fmt::format("restore {} SmarterMail whitelist entries and remove {} added ones", restore.size(), drop.size());
   return u;
 }
 

@@ -4,6 +4,7 @@
 
 #ifdef _WIN32
 #include <windows.h>
+// after windows.h, which it needs
 #include <bcrypt.h>
 #else
 #include <openssl/evp.h>
@@ -18,8 +19,8 @@ byte_string hmac_sha1(const byte_string& key, const byte_string& message) {
   BCRYPT_ALG_HANDLE alg = nullptr;
   BCRYPT_HASH_HANDLE hash = nullptr;
   bool ok = BCryptOpenAlgorithmProvider(&alg, BCRYPT_SHA1_ALGORITHM, nullptr, BCRYPT_ALG_HANDLE_HMAC_FLAG) == 0;
-  ok = ok && BCryptCreateHash(alg, &hash, nullptr, 0, const_cast<PUCHAR>(key.data()), static_cast<ULONG>(key.size()),
-                              0) == 0;
+  ok = ok &&
+       BCryptCreateHash(alg, &hash, nullptr, 0, const_cast<PUCHAR>(key.data()), static_cast<ULONG>(key.size()), 0) == 0;
   ok = ok && BCryptHashData(hash, const_cast<PUCHAR>(message.data()), static_cast<ULONG>(message.size()), 0) == 0;
   ok = ok && BCryptFinishHash(hash, digest.data(), static_cast<ULONG>(digest.size()), 0) == 0;
   if (hash != nullptr) BCryptDestroyHash(hash);
@@ -45,10 +46,9 @@ std::string hotp(const byte_string& key, std::uint64_t counter, int digits) {
   }
   const byte_string mac = hmac_sha1(key, message);
   const unsigned offset = mac[19] & 0x0F;
-  const std::uint32_t binary = (static_cast<std::uint32_t>(mac[offset] & 0x7F) << 24) |
-                               (static_cast<std::uint32_t>(mac[offset + 1]) << 16) |
-                               (static_cast<std::uint32_t>(mac[offset + 2]) << 8) |
-                               static_cast<std::uint32_t>(mac[offset + 3]);
+  const std::uint32_t binary =
+      (static_cast<std::uint32_t>(mac[offset] & 0x7F) << 24) | (static_cast<std::uint32_t>(mac[offset + 1]) << 16) |
+      (static_cast<std::uint32_t>(mac[offset + 2]) << 8) | static_cast<std::uint32_t>(mac[offset + 3]);
   std::uint32_t modulo = 1;
   for (int i = 0; i < digits; ++i) modulo *= 10;
   std::string code = std::to_string(binary % modulo);

@@ -4,8 +4,8 @@
 // handshake and before any byte of the request (credentials) leaves.
 #ifdef _WIN32
 
-#include <windows.h>
 #include <wincrypt.h>
+#include <windows.h>
 #include <winhttp.h>
 
 #include <fmt/format.h>
@@ -45,7 +45,7 @@ struct winhttp_handle {
 
 /// What the certificate callback needs and what it found.
 struct cert_check {
-  std::string pin;                   // normalized hex, or empty
+  std::string pin;                    // normalized hex, or empty
   std::vector<PCCERT_CONTEXT> roots;  // from ca_file, or empty
   std::wstring host;
   bool failed = false;
@@ -140,7 +140,8 @@ std::vector<PCCERT_CONTEXT> load_pem_certificates(const std::string& file) {
     PCCERT_CONTEXT cert = CertCreateCertificateContext(X509_ASN_ENCODING | PKCS_7_ASN_ENCODING, der.data(), der_size);
     if (cert != nullptr) out.push_back(cert);
   }
-  if (out.empty()) throw transport_error(transport_failure::tls, fmt::format("ca_file {} holds no PEM certificate", file));
+  if (out.empty())
+    throw transport_error(transport_failure::tls, fmt::format("ca_file {} holds no PEM certificate", file));
   return out;
 }
 
@@ -201,10 +202,9 @@ class winhttp_transport final : public http_transport {
 
     winhttp_handle connection(WinHttpConnect(session_.h, host.c_str(), parts.nPort, 0));
     if (connection.h == nullptr) fail(transport_failure::connect, "WinHttpConnect " + request.url);
-    auto req = std::make_unique<winhttp_handle>(WinHttpOpenRequest(connection.h, widen(request.method).c_str(),
-                                                                   path.c_str(), nullptr, WINHTTP_NO_REFERER,
-                                                                   WINHTTP_DEFAULT_ACCEPT_TYPES,
-                                                                   secure ? WINHTTP_FLAG_SECURE : 0));
+    auto req = std::make_unique<winhttp_handle>(
+        WinHttpOpenRequest(connection.h, widen(request.method).c_str(), path.c_str(), nullptr, WINHTTP_NO_REFERER,
+                           WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0));
     if (req->h == nullptr) fail(transport_failure::other, "WinHttpOpenRequest " + request.url);
 
     cert_check check;
@@ -222,9 +222,8 @@ class winhttp_transport final : public http_transport {
       }
       if (flags != 0) WinHttpSetOption(req->h, WINHTTP_OPTION_SECURITY_FLAGS, &flags, sizeof flags);
     }
-    if (own_check &&
-        WinHttpSetStatusCallback(req->h, &on_status, WINHTTP_CALLBACK_FLAG_SEND_REQUEST, 0) ==
-            WINHTTP_INVALID_STATUS_CALLBACK) {
+    if (own_check && WinHttpSetStatusCallback(req->h, &on_status, WINHTTP_CALLBACK_FLAG_SEND_REQUEST, 0) ==
+                         WINHTTP_INVALID_STATUS_CALLBACK) {
       fail(transport_failure::tls, "WinHttpSetStatusCallback");
     }
 
@@ -242,8 +241,8 @@ class winhttp_transport final : public http_transport {
     http_response response;
     DWORD status = 0;
     DWORD size = sizeof status;
-    if (!WinHttpQueryHeaders(req->h, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, WINHTTP_HEADER_NAME_BY_INDEX,
-                             &status, &size, WINHTTP_NO_HEADER_INDEX)) {
+    if (!WinHttpQueryHeaders(req->h, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+                             WINHTTP_HEADER_NAME_BY_INDEX, &status, &size, WINHTTP_NO_HEADER_INDEX)) {
       fail_last(request);
     }
     response.status = static_cast<long>(status);
@@ -265,8 +264,7 @@ class winhttp_transport final : public http_transport {
   }
   [[noreturn]] static void fail_last(const http_request& request) {
     const DWORD error = GetLastError();
-    throw transport_error(classify(error),
-                          fmt::format("{} {}: WinHTTP error {}", request.method, request.url, error));
+    throw transport_error(classify(error), fmt::format("{} {}: WinHTTP error {}", request.method, request.url, error));
   }
 
   transport_options options_;
