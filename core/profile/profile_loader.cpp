@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "errors.hpp"
@@ -74,9 +75,67 @@ std::string read_text(const fs::path& path, const std::string& display) {
   return text.str();
 }
 
+// JSON parsers keep only the last of two equal keys; in a profile that
+// silently drops a step or a setting, so a repeated key is an error.
+class duplicate_key_check {
+ public:
+  explicit duplicate_key_check(const std::string& display) : display_(display) {}
+
+  bool operator()(int /*depth*/, ordered_json::parse_event_t event, ordered_json& parsed) {
+    using event_t = ordered_json::parse_event_t;
+    switch (event) {
+      case event_t::object_start:
+      case event_t::array_start:
+        count_element();
+        frames_.push_back({event == event_t::array_start, {}, {}, 0});
+        break;
+      case event_t::key: {
+        frame& top = frames_.back();
+        top.key = parsed.get<std::string>();
+        if (!top.keys.insert(top.key).second) {
+          fail(display_, pointer(), "each key once per object", fmt::format("\"{}\" a second time", top.key),
+               "merge the two entries into one (JSON keeps only the last)");
+        }
+        break;
+      }
+      case event_t::value:
+        count_element();
+        break;
+      case event_t::object_end:
+      case event_t::array_end:
+        frames_.pop_back();
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct frame {
+    bool is_array;
+    std::string key;
+    std::set<std::string> keys;
+    std::size_t count;  ///< elements seen so far (arrays)
+  };
+
+  void count_element() {
+    if (!frames_.empty() && frames_.back().is_array) ++frames_.back().count;
+  }
+
+  std::string pointer() const {
+    std::string out;
+    for (const frame& f : frames_) {
+      out = f.is_array ? pointer_append(out, std::to_string(f.count - 1)) : pointer_append(out, f.key);
+    }
+    return out;
+  }
+
+  const std::string& display_;
+  std::vector<frame> frames_;
+};
+
 ordered_json parse_json(const std::string& text, const std::string& display) {
   try {
-    return ordered_json::parse(text);
+    return ordered_json::parse(text, duplicate_key_check(display));
   } catch (const ordered_json::parse_error& e) {
     // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 5: <detail>".
     std::string what = e.what();

@@ -224,3 +224,16 @@ TEST_CASE("management_cidrs must be addresses or CIDR blocks", "[profile][errors
   CHECK(cidr_error(R"("10.0.0.0/8")").find(": /management_cidrs: expected an array") != std::string::npos);
   CHECK(cidr_error(R"(["10.0.0.0/8", "192.0.2.1", "::1", "2001:db8::/32", "::ffff:192.0.2.1/128"])").empty());
 }
+
+TEST_CASE("a key given twice in one object is refused with its pointer", "[profile][errors]") {
+  temp_profiles t;
+  t.write("dup.json", R"({"steps": {"accounts": {"params": {}}, "acl": {}, "accounts": {"enabled": false}}})");
+  CHECK(t.load_error("dup.json") == t.path("dup.json") +
+                                        ": /steps/accounts: expected each key once per object, found \"accounts\" a "
+                                        "second time. Fix: merge the two entries into one (JSON keeps only the last)");
+  t.write("deep.json", R"({"steps": {"x": {"params": {"list": [1, {"a": 1}, [2], {"b": 1, "b": 2}]}}}})");
+  CHECK(t.load_error("deep.json").find(": /steps/x/params/list/3/b: expected each key once per object") !=
+        std::string::npos);
+  t.write("same-name-elsewhere.json", R"({"steps": {"x": {"params": {"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}}}})");
+  CHECK(t.load_error("same-name-elsewhere.json").empty());
+}
