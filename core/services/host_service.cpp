@@ -20,7 +20,8 @@ class host_service final : public service {
 #else
                          {"os", "posix"}};
 #endif
-           }});
+           },
+           {}});
   }
 
  private:

@@ -1,6 +1,6 @@
 // An in-memory service for engine tests: test.kv.get (read-only),
-// test.kv.set (mutating, with undo), test.service.restart counting restarts
-// as windows.service.restart.
+// test.kv.set and test.kv.delete (mutating, with undo). Restarts go to the
+// lab's own windows.service.restart.
 #pragma once
 
 #include <map>
@@ -12,7 +12,6 @@ namespace smharden::test {
 
 struct memory_state {
   std::map<std::string, std::string> values;
-  std::map<std::string, int> restarts;
   int sets = 0;
 };
 
@@ -26,7 +25,8 @@ class memory_service final : public services::service {
              const auto key = services::require_string(p, "key");
              const auto it = state_.values.find(key);
              return it == state_.values.end() ? json{{"value", nullptr}} : json{{"value", it->second}};
-           }});
+           },
+           {}});
     r.add({"test.kv.set", services::access::mutating, "write a value",
            [this](const json& p) {
              ++state_.sets;
@@ -45,12 +45,19 @@ class memory_service final : public services::service {
              u.description = "restore " + key;
              return u;
            }});
-    r.add({"windows.service.restart", services::access::mutating, "count a restart",
+    r.add({"test.kv.delete", services::access::mutating, "remove a value",
            [this](const json& p) {
-             ++state_.restarts[services::require_string(p, "name")];
+             state_.values.erase(services::require_string(p, "key"));
              return json::object();
            },
-           [](const json&) { return services::undo_record{}; }});
+           [this](const json& p) {
+             services::undo_record u;
+             const auto key = services::require_string(p, "key");
+             if (const auto it = state_.values.find(key); it != state_.values.end()) {
+               u.calls.push_back({{"method", "test.kv.set"}, {"params", {{"key", key}, {"value", it->second}}}});
+             }
+             return u;
+           }});
   }
 
  private:
