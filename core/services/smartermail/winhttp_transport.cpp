@@ -4,8 +4,9 @@
 // handshake and before any byte of the request (credentials) leaves.
 #ifdef _WIN32
 
-#include <wincrypt.h>
 #include <windows.h>
+// after windows.h, which they need
+#include <wincrypt.h>
 #include <winhttp.h>
 
 #include <fmt/format.h>
