@@ -58,10 +58,10 @@ std::optional<bool> opt_bool(const json& p, const char* key) {
 std::optional<std::uint64_t> opt_uint(const json& p, const char* key) {
   const auto it = p.find(key);
   if (it == p.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number_unsigned()) {
+  if (!it->is_number_integer() || (!it->is_number_unsigned() && it->get<std::int64_t>() < 0)) {
     throw service_error("invalid_params", fmt::format("parameter \"{}\" must be a non-negative integer", key));
   }
-  return it->get<std::uint64_t>();
+  return it->is_number_unsigned() ? it->get<std::uint64_t>() : static_cast<std::uint64_t>(it->get<std::int64_t>());
 }
 
 std::string env_var_for_secret(const std::string& name) {
