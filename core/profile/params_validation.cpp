@@ -306,7 +306,15 @@ void validate_step(const step_config& step, const json& schema_json, std::vector
   valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(params);
-  if (validator.validate(schema, target, &results)) return;
+  try {
+    if (validator.validate(schema, target, &results)) return;
+  } catch (const std::exception& e) {
+    // valijson throws for e.g. "format" applied to an object; the type is wrong either way.
+    out.push_back({0, problem_text(step.file, step.pointer + "/params", "params the plugin's schema can check",
+                                   fmt::format("a value valijson could not check ({})", e.what()),
+                                   fmt::format("compare the params with `smharden describe {}`", step.id))});
+    return;
+  }
 
   std::vector<valijson::ValidationResults::Error> errors(results.begin(), results.end());
   // anyOf/oneOf push their alternatives' errors right before their own; keep only the summary.

@@ -138,3 +138,12 @@ TEST_CASE("apply_schema_defaults fills top-level defaults only where unset", "[p
   CHECK(apply_schema_defaults(json::parse(R"({"a": 1})"), json::parse(R"({"type": "object"})")) ==
         json::parse(R"({"a": 1})"));
 }
+
+TEST_CASE("a value valijson cannot even check is reported, not thrown through", "[params]") {
+  temp_profiles t;
+  t.write("p.json", R"({"steps": {"dated": {"params": {"day": {"not": "a date"}}}}})");
+  std::map<std::string, json> dated{
+      {"dated", json::parse(R"({"type": "object", "properties": {"day": {"type": "string", "format": "date"}}})")}};
+  std::string error = validation_error(load_profile(t.path("p.json")), dated);
+  CHECK(error.find(t.path("p.json") + ": /steps/dated/params: expected params the plugin's schema can check") == 0);
+}
