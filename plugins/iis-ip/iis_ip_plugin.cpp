@@ -43,7 +43,7 @@ class iis_ip_plugin final : public smharden::plugin {
       } catch (const smharden::service_error& e) {
         if (e.code() != "not_found") throw;  // an older host without guard.*: the plan's guard alone
       }
-      if (!overridden) {
+      if (why.empty() && !overridden) {
         for (const auto& r : p.refusals) why += (why.empty() ? "" : "; ") + r;
       }
       if (!why.empty()) {

@@ -1,0 +1,188 @@
+// The IIS steps through the real CLI and plugin modules, on a lab and on an
+// offline copy of the public IIS 10 sample: drift -> apply -> compliant ->
+// re-apply changes nothing (file bytes identical), rollback restores the
+// original bytes, the lockout refusal, a config without a SmarterMail site.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <process.hpp>
+
+#include "util/atomic_file.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using smharden::test::process_result;
+using smharden::test::run_process;
+using smharden::test::temp_dir;
+
+namespace {
+
+const std::string source = SMHARDEN_SOURCE_DIR;
+const std::string iis_steps = "iis-identity,iis-bindings,iis-ip";
+
+struct cli {
+  temp_dir state{"smharden-iis-state"};
+  temp_dir work{"smharden-iis-cli"};
+
+  process_result run(std::vector<std::string> args) {
+    args.insert(args.begin(), SMHARDEN_EXE);
+    return run_process(args, {{"SMHARDEN_STATE_DIR", state.path().string()}});
+  }
+  json report(std::vector<std::string> args) {
+    const process_result r = run(args);
+    INFO(r.err);
+    json j = json::parse(r.out, nullptr, false);
+    REQUIRE_FALSE(j.is_discarded());
+    j["exit_code"] = r.exit_code;
+    return j;
+  }
+};
+
+json step(const json& report, const std::string& id) {
+  for (const json& s : report["steps"]) {
+    if (s["id"] == id) return s;
+  }
+  FAIL("no step " << id << " in the report");
+  return {};
+}
+
+bool has_finding(const json& s, const std::string& id) {
+  for (const json& f : s.value("findings", json::array())) {
+    if (f["id"] == id) return true;
+  }
+  return false;
+}
+
+size_t files_in(const fs::path& dir) {
+  if (!fs::exists(dir)) return 0;
+  return static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+}  // namespace
+
+TEST_CASE("cli: lab drift -> apply -> compliant -> re-apply changes nothing -> rollback", "[iis][cli]") {
+  cli c;
+  const fs::path lab = c.work.path() / "lab";
+  REQUIRE(c.run({"lab", "init", lab.string()}).exit_code == 0);
+  const fs::path config = lab / "iis" / "applicationHost.config";
+  const std::string original = smharden::util::read_file(config);
+  const std::vector<std::string> common = {"--profile",   source + "/profiles/baseline.json",
+                                           "--target",    "lab:" + lab.string(),
+                                           "--only",      iis_steps,
+                                           "--with-deps", "--format",
+                                           "json"};
+  auto with = [&](std::vector<std::string> head) {
+    head.insert(head.end(), common.begin(), common.end());
+    return head;
+  };
+
+  const json before = c.report(with({"check"}));
+  CHECK(before["exit_code"] == 3);
+  CHECK(step(before, "iis-identity")["status"] == "drift");
+  CHECK(has_finding(step(before, "iis-identity"), "identity-type"));
+  CHECK(has_finding(step(before, "iis-bindings"), "binding-unexpected:http/*:9998:"));
+  CHECK(step(before, "iis-ip")["status"] == "drift");
+  CHECK(smharden::util::read_file(config) == original);  // check changes nothing
+
+  const json applied = c.report(with({"apply", "--yes"}));
+  CHECK(applied["exit_code"] == 0);
+  for (const char* id : {"iis-identity", "iis-bindings", "iis-ip"}) CHECK(step(applied, id)["status"] == "applied");
+  const std::string after_apply = smharden::util::read_file(config);
+  CHECK(after_apply.find(R"(bindingInformation="127.0.0.1:9998:")") != std::string::npos);
+  CHECK(after_apply.find(R"(password="[set-by-smharden:secret:service_password]")") != std::string::npos);
+  CHECK(files_in(config.parent_path() / "history") == 1);
+  CHECK(smharden::util::read_file(config.parent_path() / "recycle.log").find("recycle SmarterMail") !=
+        std::string::npos);
+
+  const json compliant = c.report(with({"check"}));
+  CHECK(compliant["exit_code"] == 0);
+  for (const char* id : {"iis-identity", "iis-bindings", "iis-ip"}) CHECK(step(compliant, id)["status"] == "compliant");
+
+  const auto mtime = fs::last_write_time(config);
+  const json again = c.report(with({"apply", "--yes"}));
+  CHECK(again["exit_code"] == 0);
+  CHECK(smharden::util::read_file(config) == after_apply);
+  CHECK(fs::last_write_time(config) == mtime);
+  CHECK(files_in(config.parent_path() / "history") == 1);
+
+  // Roll back the first apply: the undo records restore the original bytes.
+  const json history = json::parse(c.run({"history", "--format", "json"}).out);
+  std::string first_run;
+  for (const json& r : history["runs"]) {
+    if (r["mode"] == "apply" && r["mutations"].get<int>() > 0) first_run = r["id"];
+  }
+  REQUIRE_FALSE(first_run.empty());
+  const process_result rb = c.run({"rollback", first_run});
+  INFO(rb.out << rb.err);
+  CHECK(rb.exit_code == 0);
+  CHECK(smharden::util::read_file(config) == original);
+}
+
+TEST_CASE("cli: default deny that excludes a management range is refused; nothing written", "[iis][cli][lockout]") {
+  cli c;
+  const fs::path lab = c.work.path() / "lab";
+  REQUIRE(c.run({"lab", "init", lab.string()}).exit_code == 0);
+  const fs::path profile = c.work.path() / "lockout.json";
+  smharden::util::write_file_atomic(profile, json{{"name", "lockout-test"},
+                                                  {"extends", source + "/profiles/strict.json"},
+                                                  {"management_cidrs", {"198.51.100.0/24"}}}
+                                                 .dump());
+  const fs::path config = lab / "iis" / "applicationHost.config";
+  const std::string original = smharden::util::read_file(config);
+  const std::vector<std::string> args = {"--profile", profile.string(), "--target", "lab:" + lab.string(),
+                                         "--only",    "iis-ip",         "--format", "json"};
+
+  std::vector<std::string> check_args = {"check"};
+  check_args.insert(check_args.end(), args.begin(), args.end());
+  const json checked = c.report(check_args);
+  CHECK(has_finding(step(checked, "iis-ip"), "lockout-guard"));
+  CHECK(has_finding(step(checked, "iis-ip"), "default-action"));
+
+  std::vector<std::string> apply_args = {"apply", "--yes"};
+  apply_args.insert(apply_args.end(), args.begin(), args.end());
+  const json refused = c.report(apply_args);
+  CHECK(refused["exit_code"] == 4);
+  const json s = step(refused, "iis-ip");
+  CHECK(s["status"] == "failed");
+  CHECK(s.dump().find("198.51.100.0/24") != std::string::npos);
+  CHECK(smharden::util::read_file(config) == original);
+  CHECK(files_in(config.parent_path() / "history") == 0);
+
+  // The strict profile's own ranges are allowed: the same apply goes through.
+  std::vector<std::string> strict_args = {
+      "apply",  "--yes",    "--profile", source + "/profiles/strict.json", "--target", "lab:" + lab.string(), "--only",
+      "iis-ip", "--format", "json"};
+  const json ok = c.report(strict_args);
+  CHECK(ok["exit_code"] == 0);
+  CHECK(smharden::util::read_file(config).find(R"(<ipSecurity allowUnlisted="false">)") != std::string::npos);
+}
+
+TEST_CASE("cli: an offline copy without a SmarterMail site gives a clear finding", "[iis][cli][sample]") {
+  cli c;
+  const fs::path copy = c.work.path() / "offline";
+  fs::create_directories(copy);
+  fs::copy_file(source + "/tests/fixtures/iis/applicationHost.iis10-sample.config", copy / "applicationHost.config");
+  const json r = c.report({"check", "--profile", source + "/profiles/baseline.json", "--target",
+                           "offline:" + copy.string(), "--only", "iis-bindings,iis-ip", "--format", "json"});
+  CHECK(r["exit_code"] == 3);
+  for (const char* id : {"iis-bindings", "iis-ip"}) {
+    const json s = step(r, id);
+    REQUIRE(has_finding(s, "site-not-found"));
+    CHECK(s.dump().find("install_dir") != std::string::npos);
+  }
+}
+
+TEST_CASE("cli: a truncated applicationHost.config is refused with its position and left untouched", "[iis][cli]") {
+  cli c;
+  const fs::path lab = c.work.path() / "lab";
+  REQUIRE(c.run({"lab", "init", lab.string()}).exit_code == 0);
+  const fs::path config = lab / "iis" / "applicationHost.config";
+  const std::string original = smharden::util::read_file(config);
+  const std::string truncated = original.substr(0, original.size() * 2 / 3);
+  smharden::util::write_file_atomic(config, truncated);
+  const process_result r = c.run({"apply", "--yes", "--profile", source + "/profiles/baseline.json", "--target",
+                                  "lab:" + lab.string(), "--only", "iis-bindings", "--format", "json"});
+  CHECK(r.exit_code != 0);
+  CHECK((r.out + r.err).find("applicationHost.config:") != std::string::npos);
+  CHECK((r.out + r.err).find("not well-formed XML") != std::string::npos);
+  CHECK(smharden::util::read_file(config) == truncated);
+}
