@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <random>
@@ -194,7 +195,14 @@ int main(int argc, char** argv) {
   }
   const bool unchanged = fs::last_write_time(file) == applied_time &&
                          smharden::util::sha256_hex(smharden::util::read_file(file)) == applied_hash;
-  fs::remove_all(root);
+  if (std::getenv("SMHARDEN_BENCH_KEEP") != nullptr) {
+    // Leave a lab-shaped folder (fresh copy of the generated config) for timing the CLI by hand.
+    fs::copy_file(seed, file, fs::copy_options::overwrite_existing);
+    fs::remove_all(file.parent_path() / "history");
+    fmt::print("kept {} (config: iis/applicationHost.config)\n", root.string());
+  } else {
+    fs::remove_all(root);
+  }
 
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -28,7 +28,9 @@ inline std::optional<json> find_site(const context& ctx) {
     f.id = e.code() == "not_found" ? "site-not-found" : "site-ambiguous";
     f.title = e.code() == "not_found" ? "The SmarterMail IIS site was not found"
                                       : "More than one IIS site could be SmarterMail's";
-    f.current = e.what();
+    std::string message = e.what();
+    for (const std::string prefix = "iis.site.find: "; message.rfind(prefix, 0) == 0;) message.erase(0, prefix.size());
+    f.current = message;
     f.desired = "exactly one IIS site serving SmarterMail";
     f.remediation = e.code() == "not_found"
                         ? "Name the SmarterMail site with the step parameter \"site\" (or \"install_dir\"), or skip "
