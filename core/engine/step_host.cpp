@@ -91,9 +91,10 @@ smh_status step_host::call(const char* method, const char* params_text, const ch
     if (result != nullptr) *result = last_result_.c_str();
     return SMH_OK;
   } catch (const services::service_error& e) {
-    return fail(SMH_ERR_SERVICE, e.code(), fmt::format("{}: {}", method, e.what()), result);
+    // The SDK names the method when it turns this into an exception.
+    return fail(SMH_ERR_SERVICE, e.code(), e.what(), result);
   } catch (const std::exception& e) {
-    return fail(SMH_ERR_FAILED, "failed", fmt::format("{}: {}", method, e.what()), result);
+    return fail(SMH_ERR_FAILED, "failed", e.what(), result);
   }
 }
 
