@@ -429,9 +429,13 @@ void validate_params(const profile& p, const std::map<std::string, json>& schema
     if (it == schemas_by_plugin.end()) {
       lines.push_back(problem_text(step.file, step.pointer, "the id of an installed plugin",
                                    fmt::format("\"{}\", which no installed plugin has", step.id),
-                                   "`smharden list` shows the installed plugins; correct the id, install the "
-                                   "plugin, or set \"enabled\": false." +
-                                       did_you_mean(step.id, installed)));
+                                   installed.empty()
+                                       ? "no plugin is installed at all: put the plugin files in the plugins "
+                                         "folder beside smharden, or name their folder with --plugin-dir or "
+                                         "SMHARDEN_PLUGIN_PATH"
+                                       : "`smharden list` shows the installed plugins; correct the id, install the "
+                                         "plugin, or set \"enabled\": false." +
+                                             did_you_mean(step.id, installed)));
       continue;
     }
     std::vector<step_problem> problems;

@@ -147,3 +147,13 @@ TEST_CASE("a value valijson cannot even check is reported, not thrown through", 
   std::string error = validation_error(load_profile(t.path("p.json")), dated);
   CHECK(error.find(t.path("p.json") + ": /steps/dated/params: expected params the plugin's schema can check") == 0);
 }
+
+TEST_CASE("with no plugin installed at all, the fix says where plugins are looked for", "[params]") {
+  temp_profiles t;
+  t.write("p.json", R"({"steps": {"accounts": {}}})");
+  CHECK(validation_error(load_profile(t.path("p.json")), {}) ==
+        t.path("p.json") +
+            ": /steps/accounts: expected the id of an installed plugin, found \"accounts\", which no installed plugin "
+            "has. Fix: no plugin is installed at all: put the plugin files in the plugins folder beside smharden, or "
+            "name their folder with --plugin-dir or SMHARDEN_PLUGIN_PATH");
+}
