@@ -25,8 +25,11 @@ target_link_libraries(smharden_boost_dll INTERFACE Boost::headers ${CMAKE_DL_LIB
 target_compile_definitions(smharden_boost_dll INTERFACE BOOST_DLL_USE_STD_FS)
 add_library(smharden::boost_dll ALIAS smharden_boost_dll)
 
+# Debian's valijson target is plain `valijson` and carries
+# VALIJSON_USE_EXCEPTIONS=1 (without it a bad schema aborts the process).
 if(NOT TARGET valijson::valijson)
   add_library(valijson::valijson INTERFACE IMPORTED)
+  set_target_properties(valijson::valijson PROPERTIES INTERFACE_LINK_LIBRARIES valijson)
 endif()
 
 if(SMHARDEN_TESTS)
