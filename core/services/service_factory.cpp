@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "util/atomic_file.hpp"
+#include "services/host_service.hpp"
 #include "services/service.hpp"
 #include "services/windows/windows_service.hpp"
 #include "services/smartermail/smartermail_service.hpp"
@@ -14,6 +16,7 @@ service_list make_services(const target& t, service_env& env) {
   (void)t;
   (void)env;
   service_list list;
+  list.push_back(make_host_service(t));
   list.push_back(windows::make_windows_service(t, env));
   list.push_back(make_smartermail_service(t, env));
   list.push_back(make_iis_service(t, env));
@@ -26,14 +29,23 @@ void init_lab(const std::filesystem::path& dir) {
   if (fs::exists(dir) && !fs::is_directory(dir)) {
     throw core::usage_error(fmt::format("lab init {}: exists and is not a folder", dir.string()));
   }
-  if (fs::exists(dir) && !fs::is_empty(dir) && !fs::exists(dir / "target.json")) {
+  if (fs::exists(dir / "target.json")) {
+    throw core::usage_error(fmt::format(
+        "lab init {}: there is a lab here already; delete the folder first to start from a fresh install",
+        dir.string()));
+  }
+  if (fs::exists(dir) && !fs::is_empty(dir)) {
     throw core::usage_error(
-        fmt::format("lab init {}: the folder is not empty and is not a lab; choose an empty or new folder", dir.string()));
+        fmt::format("lab init {}: the folder is not empty; choose an empty or new folder", dir.string()));
   }
   fs::create_directories(dir);
+  // Each service family seeds its part of a fresh SmarterMail-on-Windows install.
   windows::seed_windows_lab(dir);
   seed_smartermail_lab(dir);
   seed_iis_lab(dir);
+  // target.json is written last: a folder without it is not (yet) a lab.
+  const nlohmann::json marker = {{"kind", "lab"}, {"format", 1}, {"created_by", "smharden " SMHARDEN_VERSION}};
+  util::write_file_atomic(dir / "target.json", marker.dump(2) + "\n");
 }
 
 }  // namespace smharden::services
