@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "engine/state_dir.hpp"
@@ -286,6 +287,18 @@ rollback_result rollback_runner::run(const rollback_request& request, const std:
               throw;
             }
             obs.after_mutation(step, method, true);
+          } catch (const services::service_error& e) {
+            // The run died during the call (or the call failed): what the undo
+            // would remove or change may never have existed. Nothing to undo.
+            if (e.code() == "not_found" && target_method != nullptr && m.ok != std::optional<bool>(true)) {
+              obs.record("undo_note", {{"of_seq", m.seq},
+                                       {"method", method},
+                                       {"note", "not found: the journaled change had not happened"}});
+              continue;
+            }
+            fail(m, fmt::format("{}: {}", method, e.what()));
+            ok = false;
+            break;
           } catch (const std::exception& e) {
             fail(m, fmt::format("{}: {}", method, e.what()));
             ok = false;

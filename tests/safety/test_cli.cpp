@@ -1,0 +1,424 @@
+// apply / rollback / history through the real CLI on labs: the journal, exact
+// restores, idempotent and --only rollbacks, automatic rollback on a failed
+// step or health probe, --no-auto-rollback, --no-restart, the lockout guard
+// and interrupts.
+#include <httplib.h>
+#include <signal.h>
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <thread>
+
+#include "cli_harness.hpp"
+
+using safety::json;
+using safety::proc_result;
+using safety::fs::path;
+
+namespace {
+
+const char* const secret_value = "Churn-Secret-Value-9f3k";
+
+/// A lab, a state folder and a profile in one temporary folder.
+struct lab_run {
+  safety::temp_dir root{"cli"};
+  path lab = root.path() / "lab";
+  path state = root.path() / "state";
+  path profile = root.path() / "profile.json";
+  safety::cli smh{state, safety::churn_plugin_dir()};
+  std::map<std::string, std::string> env = {{"SMHARDEN_SECRET_CHURN_PASSWORD", secret_value}};
+  std::map<std::string, std::string> original;
+
+  explicit lab_run(json profile_doc) {
+    const proc_result init = smh.run({"lab", "init", lab.string()});
+    INFO(init.err);
+    REQUIRE(init.exit_code == 0);
+    safety::write_json(profile, profile_doc);
+    original = safety::lab_hashes(lab);
+  }
+  proc_result run(std::vector<std::string> args) const { return smh.run(args, env); }
+  proc_result apply(std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args = {"apply",     "--yes",          "--format", "json",
+                                     "--profile", profile.string(), "--target", "lab:" + lab.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run(args);
+  }
+  proc_result check(std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args = {"check",    "--format",           "json", "--profile", profile.string(),
+                                     "--target", "lab:" + lab.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run(args);
+  }
+  proc_result rollback(std::vector<std::string> extra = {"--last"}) const {
+    std::vector<std::string> args = {"rollback", "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run(args);
+  }
+  json history() const {
+    const proc_result h = run({"history", "--format", "json"});
+    REQUIRE(h.exit_code == 0);
+    return h.out_json()["runs"];
+  }
+  bool restored() const { return safety::lab_hashes(lab) == original; }
+};
+
+json churn_profile(json params = json::object(), json extra = json::object()) {
+  json p = {
+      {"name", "safety"}, {"management_cidrs", {"192.0.2.10/32"}}, {"steps", {{"safety-churn", {{"params", params}}}}}};
+  for (auto& [k, v] : extra.items()) p[k] = v;
+  return p;
+}
+
+json step(const json& report, const std::string& id) {
+  for (const auto& s : report["steps"]) {
+    if (s["id"] == id) return s;
+  }
+  FAIL("no step " + id + " in " + report.dump());
+  return {};
+}
+
+std::size_t count_type(const std::vector<json>& records, const std::string& type) {
+  std::size_t n = 0;
+  for (const auto& r : records) n += r["type"] == type ? 1 : 0;
+  return n;
+}
+
+bool tree_contains(const path& root, const std::string& needle) {
+  for (const auto& e : safety::fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+/// cpp-httplib answering `status` on 127.0.0.1 (the webmail the health probe checks).
+class webmail {
+ public:
+  explicit webmail(int status) {
+    server_.Get("/", [status](const httplib::Request&, httplib::Response& res) { res.status = status; });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~webmail() {
+    server_.stop();
+    thread_.join();
+  }
+  json health() const {
+    return {{"webmail",
+             {{"url", "http://127.0.0.1:" + std::to_string(port_) + "/"},
+              {"expect_status", {200, 302}},
+              {"timeout_ms", 3000}}},
+            {"attempts", 1}};
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("apply journals every change write-ahead; rollback restores every byte; a second rollback does nothing") {
+  lab_run t(churn_profile());
+  const proc_result applied = t.apply();
+  INFO(applied.err);
+  REQUIRE(applied.exit_code == 0);
+  const json report = applied.out_json();
+  CHECK(step(report, "safety-churn")["status"] == "applied");
+  const std::string run_id = report["run_id"];
+  CHECK_FALSE(t.restored());
+  CHECK(t.check().exit_code == 0);
+
+  const auto records = safety::journal_records(t.state, run_id);
+  REQUIRE(records.size() > 4);
+  CHECK(records.front()["type"] == "run_start");
+  CHECK(records.front()["mode"] == "apply");
+  CHECK(records.front()["profile"] == "safety");
+  CHECK(records.back()["type"] == "run_end");
+  CHECK(records.back()["outcome"] == "ok");
+  const std::size_t mutations = count_type(records, "mutation");
+  CHECK(mutations >= 9);  // relay, 4 blacklists, user, right, ipSecurity, bindings (+ restarts)
+  CHECK(count_type(records, "mutation_done") == mutations);
+  CHECK(count_type(records, "file_backup") >= 3);  // windows state, applicationHost.config, smartermail settings
+  CHECK(report["journal"]["changes_journaled"] == mutations);
+  // Every mutation is journaled before its outcome, in order, with its undo calls.
+  std::int64_t last_seq = 0;
+  for (const auto& r : records) {
+    if (r["type"] == "mutation") {
+      CHECK(r["seq"] == last_seq + 1);
+      last_seq = r["seq"];
+      CHECK(r["undo"].is_array());
+    } else if (r["type"] == "mutation_done") {
+      CHECK(r["seq"] == last_seq);
+    }
+  }
+  // Restarts: each requested one done once, after the steps.
+  REQUIRE(report["restarts"].size() == 2);
+  for (const auto& r : report["restarts"]) CHECK(r["status"] == "done");
+  CHECK_FALSE(tree_contains(t.state, secret_value));
+
+  const proc_result rb = t.rollback();
+  INFO(rb.out << rb.err);
+  REQUIRE(rb.exit_code == 0);
+  const json rbj = rb.out_json();
+  CHECK(rbj["complete"] == true);
+  CHECK(rbj["rolls_back"] == run_id);
+  CHECK(rbj["undone"].size() == mutations - 2);  // the two restarts have nothing to undo
+  CHECK(rbj["run_rolled_back"] == "yes");
+  CHECK(t.restored());
+  CHECK(t.check().exit_code == 3);
+  // The rollback journaled itself in its own folder.
+  const auto rb_records = safety::journal_records(t.state, rbj["run_id"]);
+  REQUIRE_FALSE(rb_records.empty());
+  CHECK(rb_records.front()["mode"] == "rollback");
+  CHECK(rb_records.front()["rolls_back"] == run_id);
+  CHECK(count_type(rb_records, "mutation") >= mutations - 2);
+
+  const proc_result again = t.rollback();
+  REQUIRE(again.exit_code == 0);
+  const json againj = again.out_json();
+  CHECK(againj["nothing_to_do"] == true);
+  CHECK_THAT(againj["notices"][0].get<std::string>(), Catch::Contains("rolled back already"));
+  CHECK(t.restored());
+  const proc_result text = t.run({"rollback", run_id});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("nothing to do"));
+
+  const json runs = t.history();
+  REQUIRE(runs.size() == 2);  // the no-op rollbacks made no run folder
+  CHECK(runs[0]["id"] == run_id);
+  CHECK(runs[0]["mode"] == "apply");
+  CHECK(runs[0]["outcome"] == "ok");
+  CHECK(runs[0]["rolled_back"] == "yes");
+  CHECK(runs[0]["profile"] == "safety");
+  CHECK(runs[1]["mode"] == "rollback");
+  CHECK(runs[1]["rolls_back"] == run_id);
+  const proc_result table = t.run({"history"});
+  CHECK_THAT(table.out, Catch::Contains(run_id));
+}
+
+TEST_CASE("rollback --only undoes the named steps and leaves the others") {
+  json profile = churn_profile();
+  profile["steps"]["safety-churn-b"] = {{"params", {{"bindings", {"127.0.0.1:9998:"}}}}};
+  lab_run t(profile);
+  const proc_result applied = t.apply();
+  INFO(applied.err);
+  REQUIRE(applied.exit_code == 0);
+  const std::string run_id = applied.out_json()["run_id"];
+  const std::string config = "iis/applicationHost.config";
+  const auto after_apply = safety::lab_hashes(t.lab);
+
+  const proc_result only = t.rollback({run_id, "--only", "safety-churn-b"});
+  INFO(only.out << only.err);
+  REQUIRE(only.exit_code == 0);
+  const json onlyj = only.out_json();
+  CHECK(onlyj["run_rolled_back"] == "partly");
+  for (const auto& u : onlyj["undone"]) CHECK(u["step"] == "safety-churn-b");
+  CHECK(t.check({"--only", "safety-churn-b"}).exit_code == 3);  // undone
+  CHECK(t.check({"--only", "safety-churn"}).exit_code == 0);    // kept
+  // applicationHost.config was changed by both steps: only the undo calls of -b ran on it.
+  CHECK(safety::lab_hashes(t.lab).at(config) != t.original.at(config));
+  CHECK(t.history()[0]["rolled_back"] == "partly");
+
+  // Again --only the same step: nothing left there.
+  const proc_result repeat = t.rollback({run_id, "--only", "safety-churn-b"});
+  CHECK(repeat.exit_code == 0);
+  CHECK(repeat.out_json()["nothing_to_do"] == true);
+
+  const proc_result rest = t.rollback({run_id});
+  INFO(rest.out << rest.err);
+  REQUIRE(rest.exit_code == 0);
+  for (const auto& u : rest.out_json()["undone"]) CHECK(u["step"] == "safety-churn");
+  CHECK(t.restored());
+  CHECK(t.history()[0]["rolled_back"] == "yes");
+  (void)after_apply;
+}
+
+TEST_CASE("rollback refuses what it cannot do, with a usage error") {
+  lab_run t(churn_profile());
+  CHECK(t.rollback().exit_code == 2);  // no runs yet
+  CHECK(t.rollback({"20990101T000000Z-000000"}).exit_code == 2);
+  CHECK(t.run({"rollback"}).exit_code == 2);  // neither --last nor an id
+  const proc_result applied = t.apply();
+  REQUIRE(applied.exit_code == 0);
+  const proc_result bad_only = t.rollback({"--last", "--only", "no-such-step"});
+  CHECK(bad_only.exit_code == 2);
+  CHECK_THAT(bad_only.err, Catch::Contains("safety-churn"));
+  const proc_result rb = t.rollback();
+  REQUIRE(rb.exit_code == 0);
+  const proc_result of_rollback = t.rollback({rb.out_json()["run_id"].get<std::string>()});
+  CHECK(of_rollback.exit_code == 2);
+  CHECK_THAT(of_rollback.err, Catch::Contains("only apply runs"));
+}
+
+TEST_CASE("a failed step rolls the whole run back automatically; --no-auto-rollback keeps it") {
+  SECTION("automatic") {
+    lab_run t(churn_profile({{"fail_after_changes", true}}));
+    const proc_result applied = t.apply();
+    REQUIRE(applied.exit_code == 4);
+    const json report = applied.out_json();
+    CHECK(step(report, "safety-churn")["status"] == "failed");
+    CHECK(report["rollback"]["performed"] == true);
+    CHECK(report["rollback"]["complete"] == true);
+    CHECK(t.restored());
+    const json runs = t.history();
+    CHECK(runs[0]["outcome"] == "failed");
+    CHECK(runs[0]["rolled_back"] == "yes");
+  }
+  SECTION("--no-auto-rollback") {
+    lab_run t(churn_profile({{"fail_after_changes", true}}));
+    const proc_result applied = t.apply({"--no-auto-rollback"});
+    REQUIRE(applied.exit_code == 4);
+    const json report = applied.out_json();
+    CHECK(report["rollback"]["performed"] == false);
+    CHECK_THAT(report["rollback"]["reason"].get<std::string>(), Catch::Contains("--no-auto-rollback"));
+    CHECK_FALSE(t.restored());
+    CHECK(t.rollback().exit_code == 0);
+    CHECK(t.restored());
+  }
+}
+
+TEST_CASE("a failing health probe after apply rolls back automatically and exits 4") {
+  webmail down(500);
+  lab_run t(churn_profile(json::object(), {{"health", down.health()}}));
+  const proc_result applied = t.apply();
+  INFO(applied.out << applied.err);
+  REQUIRE(applied.exit_code == 4);
+  const json report = applied.out_json();
+  CHECK(step(report, "safety-churn")["status"] == "applied");
+  CHECK(report["health"]["ok"] == false);
+  CHECK(report["health"]["checks"][0]["status"] == 500);
+  CHECK(report["rollback"]["performed"] == true);
+  CHECK(report["rollback"]["complete"] == true);
+  CHECK(report["rollback"]["reason"] == "automatic: the health probe failed after apply");
+  CHECK(report["health_after_rollback"]["ok"] == false);
+  CHECK(t.restored());
+  // The rollback redid the restarts so that the old settings take effect.
+  CHECK(report["rollback"]["restarts"].size() == 2);
+  const json runs = t.history();
+  CHECK(runs[0]["outcome"] == "health_failed");
+  CHECK(runs[0]["rolled_back"] == "yes");
+  const auto records = safety::journal_records(t.state, report["run_id"]);
+  CHECK(count_type(records, "health") == 1);
+  CHECK(count_type(records, "auto_rollback") == 1);
+}
+
+TEST_CASE("a passing health probe keeps the apply; a failing one with --no-auto-rollback keeps it too, exit 4") {
+  SECTION("passes") {
+    webmail up(200);
+    lab_run t(churn_profile(json::object(), {{"health", up.health()}}));
+    const proc_result applied = t.apply();
+    REQUIRE(applied.exit_code == 0);
+    CHECK(applied.out_json()["health"]["ok"] == true);
+    CHECK_FALSE(t.restored());
+  }
+  SECTION("fails, kept") {
+    webmail down(503);
+    lab_run t(churn_profile(json::object(), {{"health", down.health()}}));
+    const proc_result applied = t.apply({"--no-auto-rollback"});
+    REQUIRE(applied.exit_code == 4);
+    const json report = applied.out_json();
+    CHECK(report["health"]["ok"] == false);
+    CHECK(report["rollback"]["performed"] == false);
+    CHECK_FALSE(t.restored());
+  }
+  SECTION("a bad health setting stops the apply before anything changes") {
+    lab_run t(churn_profile(json::object(), {{"health", {{"webmail", {{"url", "localhost:9998"}}}}}}));
+    const proc_result applied = t.apply();
+    CHECK(applied.exit_code == 2);
+    CHECK_THAT(applied.err, Catch::Contains("/health/webmail/url"));
+    CHECK(t.restored());
+  }
+}
+
+TEST_CASE("the lockout guard refuses an allow-list that excludes a management range; the override is recorded") {
+  json profile = churn_profile();
+  profile["management_cidrs"] = {"192.0.2.10/32", "203.0.113.0/24"};
+  SECTION("refused, and the step's earlier changes rolled back") {
+    lab_run t(profile);
+    const proc_result applied = t.apply();
+    REQUIRE(applied.exit_code == 4);
+    const json report = applied.out_json();
+    const json s = step(report, "safety-churn");
+    CHECK(s["status"] == "failed");
+    CHECK_THAT(s["reason"].get<std::string>(), Catch::Contains("203.0.113.0/24"));
+    CHECK_THAT(s["reason"].get<std::string>(), Catch::Contains("--allow-lockout-risk"));
+    CHECK(report["overrides"].empty());
+    CHECK(t.restored());
+  }
+  SECTION("--allow-lockout-risk") {
+    lab_run t(profile);
+    const proc_result applied = t.apply({"--allow-lockout-risk"});
+    REQUIRE(applied.exit_code == 0);
+    const json report = applied.out_json();
+    bool recorded = false;
+    for (const auto& o : report["overrides"]) {
+      const std::string text = o.get<std::string>();
+      if (text.find("lockout guard overridden") != std::string::npos &&
+          text.find("203.0.113.0/24") != std::string::npos) {
+        recorded = true;
+      }
+    }
+    CHECK(recorded);
+  }
+}
+
+TEST_CASE("--no-restart leaves the restarts pending and says so") {
+  lab_run t(churn_profile());
+  const proc_result applied = t.apply({"--no-restart"});
+  REQUIRE(applied.exit_code == 0);
+  const json report = applied.out_json();
+  REQUIRE(report["restarts"].size() == 2);
+  for (const auto& r : report["restarts"]) {
+    CHECK(r["status"] == "pending");
+    CHECK_THAT(r["message"].get<std::string>(), Catch::Contains("--no-restart"));
+  }
+  bool said = false;
+  for (const auto& n : report["notices"]) said |= n.get<std::string>().find("left pending") != std::string::npos;
+  CHECK(said);
+  CHECK_FALSE(safety::fs::exists(t.lab / "iis" / "recycle.log"));
+  // Text output says so too (a second apply changes nothing: the restarts are not requested again).
+  const proc_result text =
+      t.run({"apply", "--yes", "--no-restart", "--profile", t.profile.string(), "--target", "lab:" + t.lab.string()});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("compliant"));
+}
+
+TEST_CASE("SIGINT during apply finishes the current call, stops, and says how to roll back") {
+  lab_run t(churn_profile({{"sleep_ms", 150}}));
+  const auto runs = t.state / "runs";
+  bool signalled = false;
+  std::vector<std::string> args = {
+      "apply", "--yes", "--format", "json", "--profile", t.profile.string(), "--target", "lab:" + t.lab.string()};
+  const proc_result applied = t.smh.run(args, t.env, [&](pid_t pid) {
+    std::error_code ec;
+    if (!safety::fs::is_directory(runs, ec)) return true;
+    for (const auto& d : safety::fs::directory_iterator(runs)) {
+      const auto id = d.path().filename().string();
+      if (count_type(safety::journal_records(t.state, id), "mutation_done") >= 2) {
+        ::kill(pid, SIGINT);
+        signalled = true;
+        return false;
+      }
+    }
+    return true;
+  });
+  REQUIRE(signalled);
+  INFO(applied.out << applied.err);
+  REQUIRE(applied.exit_code == 4);
+  CHECK_THAT(applied.err, Catch::Contains("smharden rollback --last"));
+  const json report = applied.out_json();
+  CHECK(report["interrupted"]["undo"] == "smharden rollback --last");
+  CHECK(report.contains("rollback") == false);  // no automatic rollback after an interrupt
+  const auto records = safety::journal_records(t.state, report["run_id"]);
+  CHECK(count_type(records, "interrupt") == 1);
+  CHECK(count_type(records, "mutation") == count_type(records, "mutation_done"));
+  CHECK(count_type(records, "mutation") < 9);
+  CHECK(records.back()["outcome"] == "interrupted");
+  CHECK(t.history()[0]["outcome"] == "interrupted");
+  CHECK(t.rollback().exit_code == 0);
+  CHECK(t.restored());
+}

@@ -1,0 +1,193 @@
+// Crash test: SIGKILL `smharden apply` (the real CLI, a child process) at
+// many points across all steps, then `rollback --last`, and require that the
+// lab is byte-identical to before the apply and that no file is ever found
+// half-written. Kill points come from the CLI's test kill switch
+// (core/journal/test_kill_switch.hpp): after the Nth durable journal record,
+// in the middle of the Nth record, and after the Nth mutating call returned
+// but before its outcome was journaled; a few trials kill the rollback
+// itself, and a few kill apply after a pseudo-random delay.
+//
+// SMHARDEN_CRASH_TRIALS sets the number of trials (default 60; at least 50
+// are run unless it is set lower).
+#include <signal.h>
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "cli_harness.hpp"
+
+using safety::json;
+using safety::proc_result;
+using safety::fs::path;
+
+namespace {
+
+struct kill_point {
+  std::string variable;  ///< empty: timed kill
+  std::size_t n = 0;
+  bool kill_rollback = false;
+};
+
+std::size_t trial_count() {
+  const char* v = std::getenv("SMHARDEN_CRASH_TRIALS");
+  if (v != nullptr && *v != '\0') return static_cast<std::size_t>(std::strtoul(v, nullptr, 10));
+  return 60;
+}
+
+/// `count` items spread evenly over `all` (all of them when there are fewer).
+std::vector<kill_point> spread(const std::vector<kill_point>& all, std::size_t count) {
+  if (all.size() <= count) return all;
+  std::vector<kill_point> out;
+  for (std::size_t i = 0; i < count; ++i) out.push_back(all[i * all.size() / count]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("SIGKILL at any point of apply, then rollback --last restores every file byte for byte") {
+  safety::temp_dir root("crash");
+  const path pristine = root.path() / "pristine";
+  const path lab = root.path() / "lab";
+  const path state = root.path() / "state";
+  const path profile = root.path() / "crash-profile.json";
+  safety::cli smh(state, safety::churn_plugin_dir());
+  const std::map<std::string, std::string> base_env = {{"SMHARDEN_SECRET_CHURN_PASSWORD", "Crash-Test-Secret-1"}};
+
+  REQUIRE(smh.run({"lab", "init", pristine.string()}).exit_code == 0);
+  // Every guide step in the baseline profile plus the two test steps (IIS, Windows, SmarterMail).
+  json crash_profile = {
+      {"name", "crash"},
+      {"management_cidrs", {"192.0.2.10/32"}},
+      {"steps",
+       {{"safety-churn", json::object()}, {"safety-churn-b", {{"params", {{"bindings", {"127.0.0.1:9998:"}}}}}}}}};
+  const path baseline = safety::source_dir() / "profiles" / "baseline.json";
+  std::vector<std::string> missing;
+  for (const auto& [id, cfg] : json::parse(std::ifstream(baseline)).value("steps", json::object()).items()) {
+    if (!safety::fs::exists(safety::smharden_exe().parent_path() / "plugins" / ("smh-" + id + ".so"))) {
+      missing.push_back(id);
+    }
+  }
+  if (missing.empty()) {
+    crash_profile["extends"] = baseline.string();
+  } else {
+    WARN("baseline plugins not built (" << missing.size() << ", e.g. " << missing.front()
+                                        << "): the crash test runs the test steps only");
+  }
+  safety::write_json(profile, crash_profile);
+  const auto original = safety::lab_hashes(pristine);
+  const std::vector<std::string> apply_args = {"apply",          "--yes",    "--no-auto-rollback",
+                                               "--format",       "json",     "--profile",
+                                               profile.string(), "--target", "lab:" + lab.string()};
+  const auto fresh_lab = [&] {
+    safety::fs::remove_all(lab);
+    safety::fs::copy(pristine, lab, safety::fs::copy_options::recursive);
+  };
+
+  // The reference run: how many journal records and mutating calls a full apply makes.
+  fresh_lab();
+  const auto started = std::chrono::steady_clock::now();
+  const proc_result reference = smh.run(apply_args, base_env);
+  const auto reference_time = std::chrono::steady_clock::now() - started;
+  INFO(reference.out << reference.err);
+  REQUIRE(reference.signal == 0);
+  const json report = reference.out_json();
+  const auto records = safety::journal_records(state, report["run_id"]);
+  std::size_t mutations = 0;
+  for (const auto& r : records) mutations += r["type"] == "mutation" ? 1 : 0;
+  const std::size_t writes = records.size();
+  std::size_t steps_changed = 0;
+  for (const auto& s : report["steps"]) steps_changed += s["status"] == "applied" ? 1 : 0;
+  WARN("reference apply: " << steps_changed << " step(s) applied, " << mutations << " mutating calls, " << writes
+                           << " journal records, exit " << reference.exit_code);
+  REQUIRE(mutations >= 10);
+  REQUIRE(smh.run({"rollback", "--last"}, base_env).exit_code == 0);
+  REQUIRE(safety::lab_hashes(lab) == original);
+
+  std::vector<kill_point> all;
+  for (std::size_t n = 1; n < writes; ++n) all.push_back({"SMHARDEN_TEST_KILL_AFTER_JOURNAL_WRITES", n});
+  for (std::size_t n = 1; n <= mutations; ++n) all.push_back({"SMHARDEN_TEST_KILL_AFTER_MUTATIONS", n});
+  std::vector<kill_point> torn;
+  for (std::size_t n = 2; n < writes; n += 3) torn.push_back({"SMHARDEN_TEST_KILL_TORN_WRITE", n});
+  const std::size_t wanted = trial_count();
+  const std::size_t special = std::min<std::size_t>(wanted / 6, 10);  // torn / rollback-killed / timed
+  std::vector<kill_point> points = spread(all, wanted > 3 * special ? wanted - 3 * special : wanted);
+  for (const auto& p : spread(torn, special)) points.push_back(p);
+  for (std::size_t i = 0; i < special; ++i) {
+    points.push_back({"SMHARDEN_TEST_KILL_AFTER_JOURNAL_WRITES", 1 + (i * 7 + 3) % (writes - 1), true});
+  }
+  std::mt19937 rng(20261127);
+  for (std::size_t i = 0; i < special; ++i) points.push_back({"", 0});
+
+  std::size_t killed = 0, torn_seen = 0, rollbacks_killed = 0;
+  for (std::size_t trial = 0; trial < points.size(); ++trial) {
+    const kill_point& kp = points[trial];
+    fresh_lab();
+    std::map<std::string, std::string> env = base_env;
+    proc_result applied;
+    if (kp.variable.empty()) {
+      const auto limit = std::chrono::duration_cast<std::chrono::microseconds>(reference_time).count();
+      const auto delay = std::chrono::microseconds(std::uniform_int_distribution<long long>(0, limit)(rng));
+      const auto t0 = std::chrono::steady_clock::now();
+      applied = smh.run(apply_args, env, [&](pid_t pid) {
+        if (std::chrono::steady_clock::now() - t0 < delay) return true;
+        ::kill(pid, SIGKILL);
+        return false;
+      });
+    } else if (kp.kill_rollback) {
+      applied = smh.run(apply_args, env);  // completes; the rollback is killed instead
+    } else {
+      env[kp.variable] = std::to_string(kp.n);
+      applied = smh.run(apply_args, env);
+    }
+    const std::string where = kp.variable.empty() ? "timed kill" : kp.variable + "=" + std::to_string(kp.n);
+    INFO("trial " << trial << ": " << where << (kp.kill_rollback ? " (rollback killed)" : ""));
+    if (!kp.variable.empty() && !kp.kill_rollback) {
+      INFO(applied.out << applied.err);
+      REQUIRE(applied.signal == SIGKILL);
+    }
+    if (applied.signal == SIGKILL) ++killed;
+    if (kp.variable == "SMHARDEN_TEST_KILL_TORN_WRITE") ++torn_seen;
+
+    std::size_t temp_files = 0;
+    const auto bad = safety::unparseable_files(lab, &temp_files);
+    INFO("half-written: " << (bad.empty() ? "" : bad.front()));
+    REQUIRE(bad.empty());
+
+    if (kp.kill_rollback) {
+      std::map<std::string, std::string> rb_env = base_env;
+      rb_env["SMHARDEN_TEST_KILL_ROLLBACK_AFTER_JOURNAL_WRITES"] = std::to_string(kp.n);
+      const proc_result dying = smh.run({"rollback", "--last"}, rb_env);
+      if (dying.signal == SIGKILL) ++rollbacks_killed;
+      REQUIRE(safety::unparseable_files(lab).empty());
+    }
+    const proc_result rb = smh.run({"rollback", "--last", "--format", "json"}, base_env);
+    INFO(rb.out << rb.err);
+    REQUIRE(rb.exit_code == 0);
+    const auto now = safety::lab_hashes(lab);
+    if (now != original) {
+      for (const auto& [file, sha] : original) {
+        INFO("file " << file);
+        CHECK(now.count(file) == 1);
+        if (now.count(file) == 1) CHECK(now.at(file) == sha);
+      }
+      for (const auto& [file, sha] : now) {
+        INFO("file " << file << " was created and not removed");
+        CHECK(original.count(file) == 1);
+      }
+      FAIL("the lab differs from before the apply");
+    }
+    REQUIRE(safety::unparseable_files(lab, &temp_files).empty());
+    CHECK(temp_files == 0);
+    const proc_result again = smh.run({"rollback", "--last", "--format", "json"}, base_env);
+    REQUIRE(again.exit_code == 0);
+    CHECK(again.out_json()["nothing_to_do"] == true);
+  }
+  WARN(points.size() << " trials: " << killed << " apply runs killed, " << torn_seen << " torn journal writes, "
+                     << rollbacks_killed << " rollbacks killed");
+  if (std::getenv("SMHARDEN_CRASH_TRIALS") == nullptr) CHECK(points.size() >= 50);
+}
