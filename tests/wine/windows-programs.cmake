@@ -8,4 +8,6 @@ target_link_libraries(dummy_service PRIVATE advapi32 smharden::warnings)
 add_executable(test_win32_wine ${CMAKE_CURRENT_LIST_DIR}/win32_backend_wine_test.cpp
                                ${PROJECT_SOURCE_DIR}/tests/test_main.cpp)
 target_link_libraries(test_win32_wine PRIVATE smharden_core Catch2::Catch2 smharden::warnings)
+# With _UNICODE, Catch2 would define wmain (needs -municode); keep main().
+target_compile_definitions(test_win32_wine PRIVATE DO_NOT_USE_WMAIN)
 set_target_properties(dummy_service test_win32_wine PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/wine)
