@@ -49,7 +49,7 @@ smharden_mingw_header_library(fmt::fmt fmt DEFINES FMT_HEADER_ONLY)
 # Debian's spdlog/tweakme.h already sets SPDLOG_FMT_EXTERNAL; saying it again is harmless.
 smharden_mingw_header_library(spdlog::spdlog spdlog DEFINES SPDLOG_HEADER_ONLY SPDLOG_FMT_EXTERNAL LIBS fmt::fmt)
 smharden_mingw_header_library(CLI11::CLI11 CLI)
-smharden_mingw_header_library(valijson::valijson valijson LIBS nlohmann_json::nlohmann_json)
+smharden_mingw_header_library(valijson::valijson valijson DEFINES VALIJSON_USE_EXCEPTIONS=1 LIBS nlohmann_json::nlohmann_json)
 smharden_mingw_header_library(Boost::headers boost)
 # Catch2 v2 is a single header: the Windows test programs run under Wine use it.
 if(EXISTS "${SMHARDEN_MINGW_HEADER_ROOT}/catch2/catch.hpp")
@@ -84,7 +84,7 @@ set_target_properties(pugixml::pugixml PROPERTIES
 # test suite (SMHARDEN_TESTS) is off in the mingw preset, so they are added here,
 # after every other directory, because they link smharden_core.
 option(SMHARDEN_WINE_TESTS "Build the Windows test programs run under Wine" ON)
-if(SMHARDEN_WINE_TESTS AND NOT SMHARDEN_TESTS AND EXISTS "${PROJECT_SOURCE_DIR}/tests/wine/CMakeLists.txt")
+if(SMHARDEN_WINE_TESTS AND NOT SMHARDEN_TESTS AND EXISTS "${PROJECT_SOURCE_DIR}/tests/wine/windows-programs.cmake")
   cmake_language(DEFER DIRECTORY "${PROJECT_SOURCE_DIR}" CALL
-    add_subdirectory "${PROJECT_SOURCE_DIR}/tests/wine" "${CMAKE_BINARY_DIR}/tests/wine")
+    include "${PROJECT_SOURCE_DIR}/tests/wine/windows-programs.cmake")
 endif()
