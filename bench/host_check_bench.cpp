@@ -75,8 +75,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lab init failed\n");
     return 1;
   }
-  const std::vector<std::string> check = {exe, "check", "--profile", profile, "--target", "lab:" + lab,
-                                          "--format", "json"};
+  const std::vector<std::string> check = {exe,        "check",      "--profile", profile,
+                                          "--target", "lab:" + lab, "--format",  "json"};
   run_once(check);  // warm the page cache
   std::vector<double> wall;
   std::vector<long> rss;

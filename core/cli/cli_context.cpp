@@ -78,8 +78,8 @@ services::target cli_context::resolve_target(const std::string& spec) {
   if (!spec.empty()) {
     services::target t = services::parse_target(spec);
     if (t.kind == services::target_kind::lab && !std::filesystem::exists(t.root / "target.json")) {
-      throw core::usage_error(fmt::format("--target {}: no lab there; create one with `smharden lab init {}`", spec,
-                                          t.root.string()));
+      throw core::usage_error(
+          fmt::format("--target {}: no lab there; create one with `smharden lab init {}`", spec, t.root.string()));
     }
     return t;
   }

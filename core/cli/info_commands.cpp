@@ -41,12 +41,14 @@ void list_plugins(cli_context& ctx, const info_options& o) {
                              p->manifest().os_access ? "  (calls the OS directly)" : "");
   }
   for (const auto& r : reg.refusals()) std::cout << fmt::format("refused {}: {}\n", r.file.string(), r.reason);
-  if (reg.plugins().empty()) std::cout << "no plugins found (search path: beside the binary, --plugin-dir, SMHARDEN_PLUGIN_PATH)\n";
+  if (reg.plugins().empty())
+    std::cout << "no plugins found (search path: beside the binary, --plugin-dir, SMHARDEN_PLUGIN_PATH)\n";
 }
 
 void describe_plugin(cli_context& ctx, const info_options& o) {
   const auto* p = ctx.registry().find(o.id);
-  if (p == nullptr) throw core::usage_error(fmt::format("describe {}: no such plugin; `smharden list` shows the installed ones", o.id));
+  if (p == nullptr)
+    throw core::usage_error(fmt::format("describe {}: no such plugin; `smharden list` shows the installed ones", o.id));
   const auto& m = p->manifest();
   if (o.format == "json") {
     std::cout << m.to_json().dump(2) << "\n";
@@ -94,7 +96,8 @@ void add_info_commands(CLI::App& app, cli_context& ctx) {
   graph->add_option("--format", graph_format, "dot or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
   graph->callback([&ctx] {
     const auto plan = load_plan(ctx, o.profile_file);
-    std::cout << (graph_format == "dot" ? core::to_dot(plan.order, plan.nodes) : core::to_mermaid(plan.order, plan.nodes));
+    std::cout << (graph_format == "dot" ? core::to_dot(plan.order, plan.nodes)
+                                        : core::to_mermaid(plan.order, plan.nodes));
   });
 }
 

@@ -34,8 +34,8 @@ audit_log::audit_log(const redactor& redact, const std::filesystem::path& file, 
     std::filesystem::create_directories(file.parent_path());
     auto f = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), /*truncate=*/false);
     f->set_level(spdlog::level::debug);
-    f->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %l %v",
-                                                                 spdlog::pattern_time_type::utc));
+    f->set_formatter(
+        std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc));
     sinks.push_back(f);
   }
   logger_ = std::make_shared<spdlog::logger>("smharden", sinks.begin(), sinks.end());

@@ -144,8 +144,8 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
   for (const auto& f : plan.prof.chain) report.profile_chain.push_back(f.string());
   if (opts.allow_lockout_risk) report.overrides.push_back("--allow-lockout-risk: lockout guard overridden");
   const std::string today = utc_today();
-  log_.write(SMH_LOG_INFO, fmt::format("run {} {} profile={} target={}", run_id, report.mode, plan.prof.name,
-                                       report.target));
+  log_.write(SMH_LOG_INFO,
+             fmt::format("run {} {} profile={} target={}", run_id, report.mode, plan.prof.name, report.target));
 
   std::string current_step = "engine";
   services::service_env env;
@@ -211,14 +211,14 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
       result.os_access = plugin->manifest().os_access;
       result.severity = plugin->manifest().severity;
     }
-    if (const step_config* cfg = plan.prof.find_step(id); cfg != nullptr && cfg->severity) result.severity = *cfg->severity;
+    if (const step_config* cfg = plan.prof.find_step(id); cfg != nullptr && cfg->severity)
+      result.severity = *cfg->severity;
     const json& params = plan.params.at(id);
     const auto started = clock::now();
     auto finish = [&](step_status s, std::string reason = {}) {
       result.status = s;
       result.reason = redact_.apply(reason);
-      result.duration_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started).count();
+      result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started).count();
       status_of[id] = s;
       if (hooks.observer != nullptr && opts.mode == run_mode::apply && selected) {
         hooks.observer->step_finished(id, to_string(s));
@@ -273,8 +273,8 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
 
     if (!selected) {
       // Checked only because a selected step requires it.
-      finish(step_status::skipped, fmt::format("not selected; checked as a dependency: {}",
-                                               open == 0 ? "compliant" : "not compliant"));
+      finish(step_status::skipped,
+             fmt::format("not selected; checked as a dependency: {}", open == 0 ? "compliant" : "not compliant"));
       status_of[id] = open == 0 ? step_status::compliant : step_status::drift;
       continue;
     }

@@ -16,9 +16,9 @@ namespace smharden::core {
 
 struct run_plan {
   profile prof;
-  std::map<std::string, plugin_node> nodes;  ///< every loaded plugin
-  std::vector<std::string> order;           ///< the run's steps, dependencies first
-  std::set<std::string> selected;           ///< the steps to run (others are checked only as dependencies)
+  std::map<std::string, plugin_node> nodes;      ///< every loaded plugin
+  std::vector<std::string> order;                ///< the run's steps, dependencies first
+  std::set<std::string> selected;                ///< the steps to run (others are checked only as dependencies)
   std::map<std::string, nlohmann::json> params;  ///< per step, schema defaults filled in
 };
 

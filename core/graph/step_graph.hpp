@@ -19,8 +19,8 @@ struct dependency {
 struct plugin_node {
   std::string id;
   std::string version;
-  std::vector<dependency> requires_;   ///< hard: must be present, in range, and run before
-  std::vector<std::string> after;      ///< order only, when present
+  std::vector<dependency> requires_;  ///< hard: must be present, in range, and run before
+  std::vector<std::string> after;     ///< order only, when present
   std::vector<std::string> tags;
 };
 

@@ -61,9 +61,17 @@ plugin_node plugin_manifest::node() const { return plugin_node{id, version, requ
 json plugin_manifest::to_json() const {
   json reqs = json::array();
   for (const auto& d : requires_) reqs.push_back({{"id", d.id}, {"version", d.range}});
-  return {{"id", id},           {"version", version}, {"title", title},   {"section", section},
-          {"description", description}, {"requires", reqs}, {"after", after}, {"tags", tags},
-          {"severity", severity}, {"params_schema", params_schema}, {"os_access", os_access}};
+  return {{"id", id},
+          {"version", version},
+          {"title", title},
+          {"section", section},
+          {"description", description},
+          {"requires", reqs},
+          {"after", after},
+          {"tags", tags},
+          {"severity", severity},
+          {"params_schema", params_schema},
+          {"os_access", os_access}};
 }
 
 plugin_manifest parse_manifest(const char* text) {

@@ -82,8 +82,8 @@ bool plugin_registry::load_file(const fs::path& file) {
     return refuse(e.what());
   }
   if (const auto it = by_id_.find(manifest.id); it != by_id_.end()) {
-    return refuse(fmt::format("duplicate plugin id \"{}\" (already loaded from {})", manifest.id,
-                              it->second->file().string()));
+    return refuse(
+        fmt::format("duplicate plugin id \"{}\" (already loaded from {})", manifest.id, it->second->file().string()));
   }
   const std::string id = manifest.id;
   by_id_.emplace(id, std::make_unique<loaded_plugin>(std::move(lib), table, std::move(manifest), file));

@@ -44,11 +44,12 @@ std::string render_junit(const run_report& r) {
         std::string detail;
         for (const auto& f : s.findings) {
           if (f.contains("waived")) continue;
-          detail += fmt::format("[{}] {}: current {} desired {}\n", f.value("severity", ""), f.value("title", ""),
-                                f.value("current", nlohmann::json()).dump(), f.value("desired", nlohmann::json()).dump());
+          detail +=
+              fmt::format("[{}] {}: current {} desired {}\n", f.value("severity", ""), f.value("title", ""),
+                          f.value("current", nlohmann::json()).dump(), f.value("desired", nlohmann::json()).dump());
         }
-        body = fmt::format("<failure message=\"{}\">{}</failure>", xml_escape(std::string(to_string(s.status)) +
-                                                                              (s.reason.empty() ? "" : ": " + s.reason)),
+        body = fmt::format("<failure message=\"{}\">{}</failure>",
+                           xml_escape(std::string(to_string(s.status)) + (s.reason.empty() ? "" : ": " + s.reason)),
                            xml_escape(detail));
         break;
       }

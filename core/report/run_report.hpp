@@ -38,11 +38,11 @@ struct restart_result {
 
 struct run_report {
   std::string run_id;
-  std::string mode;  ///< check | apply | rollback
-  std::string started_at;   ///< ISO 8601 UTC
-  std::string finished_at;  ///< ISO 8601 UTC
-  std::string target;       ///< target description (no secrets)
-  std::string profile;      ///< profile name
+  std::string mode;                        ///< check | apply | rollback
+  std::string started_at;                  ///< ISO 8601 UTC
+  std::string finished_at;                 ///< ISO 8601 UTC
+  std::string target;                      ///< target description (no secrets)
+  std::string profile;                     ///< profile name
   std::vector<std::string> profile_chain;  ///< files, base first
   std::vector<step_result> steps;
   std::vector<restart_result> restarts;

@@ -47,7 +47,8 @@ std::string render_text(const run_report& r, bool color, bool verbose) {
                          waived ? fmt::format(" (waived until {}: {})", f["waived"].value("expires", ""),
                                               f["waived"].value("reason", ""))
                                 : "");
-      out += fmt::format("            current: {}\n            desired: {}\n", short_value(f.value("current", nlohmann::json())),
+      out += fmt::format("            current: {}\n            desired: {}\n",
+                         short_value(f.value("current", nlohmann::json())),
                          short_value(f.value("desired", nlohmann::json())));
       const std::string fix = f.value("remediation", "");
       if (!fix.empty()) {

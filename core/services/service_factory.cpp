@@ -2,13 +2,13 @@
 #include <fmt/format.h>
 
 #include "errors.hpp"
-#include "util/atomic_file.hpp"
 #include "services/host_service.hpp"
-#include "services/service.hpp"
-#include "services/windows/windows_service.hpp"
-#include "services/smartermail/smartermail_service.hpp"
 #include "services/iis/iis_service.hpp"
 #include "services/net/net_service.hpp"
+#include "services/service.hpp"
+#include "services/smartermail/smartermail_service.hpp"
+#include "services/windows/windows_service.hpp"
+#include "util/atomic_file.hpp"
 
 namespace smharden::services {
 
@@ -30,9 +30,9 @@ void init_lab(const std::filesystem::path& dir) {
     throw core::usage_error(fmt::format("lab init {}: exists and is not a folder", dir.string()));
   }
   if (fs::exists(dir / "target.json")) {
-    throw core::usage_error(fmt::format(
-        "lab init {}: there is a lab here already; delete the folder first to start from a fresh install",
-        dir.string()));
+    throw core::usage_error(
+        fmt::format("lab init {}: there is a lab here already; delete the folder first to start from a fresh install",
+                    dir.string()));
   }
   if (fs::exists(dir) && !fs::is_empty(dir)) {
     throw core::usage_error(

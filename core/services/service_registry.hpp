@@ -22,8 +22,7 @@ enum class access { read_only, mutating };
 /// invalid_params, not_found, conflict, unavailable, refused, failed.
 class service_error : public std::runtime_error {
  public:
-  service_error(std::string code, const std::string& message)
-      : std::runtime_error(message), code_(std::move(code)) {}
+  service_error(std::string code, const std::string& message) : std::runtime_error(message), code_(std::move(code)) {}
   const std::string& code() const noexcept { return code_; }
 
  private:
@@ -43,7 +42,7 @@ struct undo_record {
 };
 
 struct method {
-  std::string name;     ///< "<service>.<object>.<verb>", e.g. "iis.bindings.set"
+  std::string name;  ///< "<service>.<object>.<verb>", e.g. "iis.bindings.set"
   access kind = access::read_only;
   std::string summary;  ///< one line for `docs/services.md` and `smharden describe`
   std::function<json(const json& params)> invoke;

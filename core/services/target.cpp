@@ -14,7 +14,8 @@ nlohmann::json read_target_file(const std::filesystem::path& file) {
   if (!in) throw core::usage_error(fmt::format("cannot read target file {}", file.string()));
   try {
     nlohmann::json j = nlohmann::json::parse(in);
-    if (!j.is_object()) throw core::profile_error(fmt::format("{}: a target file must hold a JSON object", file.string()));
+    if (!j.is_object())
+      throw core::profile_error(fmt::format("{}: a target file must hold a JSON object", file.string()));
     return j;
   } catch (const nlohmann::json::parse_error& e) {
     throw core::profile_error(fmt::format("{}: not valid JSON ({})", file.string(), e.what()));
@@ -22,7 +23,9 @@ nlohmann::json read_target_file(const std::filesystem::path& file) {
 }
 
 target folder_target(target_kind kind, const std::string& dir) {
-  if (dir.empty()) throw core::usage_error(fmt::format("--target {}: needs a folder, e.g. {}:/path/to/dir", to_string(kind), to_string(kind)));
+  if (dir.empty())
+    throw core::usage_error(
+        fmt::format("--target {}: needs a folder, e.g. {}:/path/to/dir", to_string(kind), to_string(kind)));
   target t;
   t.kind = kind;
   t.root = std::filesystem::absolute(dir).lexically_normal();
@@ -75,7 +78,8 @@ target parse_target(const std::string& spec) {
       t = folder_target(kind == "lab" ? target_kind::lab : target_kind::offline,
                         (file.parent_path() / config.value("root", ".")).string());
     } else if (kind != "local") {
-      throw core::profile_error(fmt::format("{}: /kind must be \"local\", \"lab\" or \"offline\", found \"{}\"", spec, kind));
+      throw core::profile_error(
+          fmt::format("{}: /kind must be \"local\", \"lab\" or \"offline\", found \"{}\"", spec, kind));
     }
     t.config = std::move(config);
     return t;

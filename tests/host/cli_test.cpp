@@ -66,8 +66,8 @@ TEST_CASE("cli: list shows plugins", "[cli]") {
 TEST_CASE("cli: check exit codes and the JSON report", "[cli]") {
   cli_fixture f;
   const auto target = f.lab();
-  const auto ok = f.smharden({"check", "--profile", f.write("ok.json", static_profile(true)), "--target", target,
-                              "--format", "json"});
+  const auto ok = f.smharden(
+      {"check", "--profile", f.write("ok.json", static_profile(true)), "--target", target, "--format", "json"});
   CHECK(ok.exit_code == 0);
   const auto report = nlohmann::json::parse(ok.out);
   CHECK(report["schema"] == "smharden.report/1");
@@ -82,8 +82,8 @@ TEST_CASE("cli: check exit codes and the JSON report", "[cli]") {
   for (const char* key : {"run_id", "started_at", "finished_at", "profile"}) CHECK(report.contains(key));
 
   const auto junit = (f.dir.path() / "junit.xml").string();
-  const auto drift = f.smharden({"check", "--profile", f.write("drift.json", static_profile(false)), "--target",
-                                 target, "--report", junit});
+  const auto drift = f.smharden(
+      {"check", "--profile", f.write("drift.json", static_profile(false)), "--target", target, "--report", junit});
   CHECK(drift.exit_code == 3);
   CHECK_THAT(drift.out, Catch::Contains("drift") && Catch::Contains("the static test setting is off") &&
                             Catch::Contains("current: false") && Catch::Contains("desired: true"));
@@ -93,9 +93,9 @@ TEST_CASE("cli: check exit codes and the JSON report", "[cli]") {
 TEST_CASE("cli: profile and graph errors exit 2 before anything runs", "[cli]") {
   cli_fixture f;
   const auto target = f.lab();
-  const auto cycle = f.smharden({"check", "--profile",
-                                 f.write("cycle.json", R"({"steps": {"tp-cycle-x": {}, "tp-cycle-y": {}}})"),
-                                 "--target", target});
+  const auto cycle =
+      f.smharden({"check", "--profile", f.write("cycle.json", R"({"steps": {"tp-cycle-x": {}, "tp-cycle-y": {}}})"),
+                  "--target", target});
   CHECK(cycle.exit_code == 2);
   CHECK_THAT(cycle.err, Catch::Contains("tp-cycle-x -> tp-cycle-y -> tp-cycle-x"));
 

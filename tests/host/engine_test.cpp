@@ -45,8 +45,7 @@ TEST_CASE("apply fixes drift, verifies, and a second apply changes nothing", "[e
   CHECK(first.exit_code == 0);
   // The undo record reaches the journal before the call runs.
   REQUIRE(obs.events.size() >= 2);
-  CHECK_THAT(obs.events[0], Catch::StartsWith("before tp-alpha test.kv.set") &&
-                                Catch::Contains("test.kv.delete"));
+  CHECK_THAT(obs.events[0], Catch::StartsWith("before tp-alpha test.kv.set") && Catch::Contains("test.kv.delete"));
   CHECK(obs.events[1] == "after tp-alpha test.kv.set ok");
 
   const int sets = h.state.sets;
@@ -80,8 +79,8 @@ TEST_CASE("a plugin that throws becomes an error status, not a crash", "[engine]
 
 TEST_CASE("a failed apply blocks the steps that require it", "[engine]") {
   engine_harness h;
-  const auto r = h.run(
-      profile(R"("tp-alpha": {"params": {"throw_in_apply": true}}, "tp-beta": {}, "tp-gamma": {})"), run_mode::apply);
+  const auto r = h.run(profile(R"("tp-alpha": {"params": {"throw_in_apply": true}}, "tp-beta": {}, "tp-gamma": {})"),
+                       run_mode::apply);
   CHECK(step_of(r, "tp-alpha").status == step_status::failed);
   CHECK_THAT(step_of(r, "tp-alpha").reason, Catch::Contains("apply failed: test plugin failure in apply"));
   CHECK(step_of(r, "tp-beta").status == step_status::blocked);
@@ -110,7 +109,9 @@ TEST_CASE("waivers cover findings until they expire", "[engine]") {
   const std::string steps = R"("tp-alpha": {})";
   SECTION("active") {
     const auto r = h.run(
-        profile(steps, R"([{"step": "tp-alpha", "finding": "value-differs", "reason": "vendor ticket 42", "expires": "2999-12-31"}])"),
+        profile(
+            steps,
+            R"([{"step": "tp-alpha", "finding": "value-differs", "reason": "vendor ticket 42", "expires": "2999-12-31"}])"),
         run_mode::check);
     const auto& s = step_of(r, "tp-alpha");
     CHECK(s.status == step_status::waived);
@@ -118,9 +119,9 @@ TEST_CASE("waivers cover findings until they expire", "[engine]") {
     CHECK(r.exit_code == 0);
   }
   SECTION("expired") {
-    const auto r = h.run(
-        profile(steps, R"([{"step": "tp-alpha", "reason": "old exception", "expires": "2001-01-31"}])"),
-        run_mode::check);
+    const auto r =
+        h.run(profile(steps, R"([{"step": "tp-alpha", "reason": "old exception", "expires": "2001-01-31"}])"),
+              run_mode::check);
     CHECK(step_of(r, "tp-alpha").status == step_status::drift);
     REQUIRE(r.notices.size() == 1);
     CHECK_THAT(r.notices[0], Catch::Contains("waiver for tp-alpha") && Catch::Contains("expired on 2001-01-31"));

@@ -21,7 +21,10 @@ class memory_service final : public services::service {
   std::string name() const override { return "test"; }
   void register_methods(services::registry& r) override {
     using services::json;
-    r.add({"test.kv.get", services::access::read_only, "read a value", [this](const json& p) {
+    r.add({"test.kv.get",
+           services::access::read_only,
+           "read a value",
+           [this](const json& p) {
              const auto key = services::require_string(p, "key");
              const auto it = state_.values.find(key);
              return it == state_.values.end() ? json{{"value", nullptr}} : json{{"value", it->second}};

@@ -23,7 +23,8 @@ namespace smharden::test {
 process_result run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                            const std::string& stdin_text) {
   int out_pipe[2], err_pipe[2], in_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0 || pipe(in_pipe) != 0)
+    throw std::system_error(errno, std::generic_category(), "pipe");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);

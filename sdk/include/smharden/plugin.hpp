@@ -114,8 +114,8 @@ class context {
   void warn(std::string_view m) const { log(SMH_LOG_WARN, m); }
 
   void report(const finding& f) const {
-    json j = {{"id", f.id},           {"title", f.title},     {"current", f.current},
-              {"desired", f.desired}, {"automated", f.automated}};
+    json j = {
+        {"id", f.id}, {"title", f.title}, {"current", f.current}, {"desired", f.desired}, {"automated", f.automated}};
     if (!f.severity.empty()) j["severity"] = f.severity;
     if (!f.remediation.empty()) j["remediation"] = f.remediation;
     const std::string text = j.dump();
@@ -258,11 +258,10 @@ inline void destroy(smh_plugin_instance* i) noexcept { delete reinterpret_cast<i
 template <class Plugin>
 const smh_plugin_v1* table(const char* manifest_json) noexcept {
   static_assert(std::is_base_of<plugin, Plugin>::value, "SMHARDEN_PLUGIN: the class must derive from smharden::plugin");
-  static_assert(std::is_default_constructible<Plugin>::value,
-                "SMHARDEN_PLUGIN: the class needs a default constructor");
+  static_assert(std::is_default_constructible<Plugin>::value, "SMHARDEN_PLUGIN: the class needs a default constructor");
   static const smh_plugin_v1 t = {
-      sizeof(smh_plugin_v1), SMH_ABI_MAJOR, SMH_ABI_MINOR, 0,  manifest_json, &create<Plugin>,
-      &detail::check,        &detail::apply, &last_error,  &destroy,
+      sizeof(smh_plugin_v1), SMH_ABI_MAJOR,  SMH_ABI_MINOR,  0,           manifest_json,
+      &create<Plugin>,       &detail::check, &detail::apply, &last_error, &destroy,
   };
   return &t;
 }
@@ -273,10 +272,10 @@ const smh_plugin_v1* table(const char* manifest_json) noexcept {
 
 /// Exports the ABI-1 entry point for PluginClass. manifest: a `const char*`
 /// with static storage (smharden_add_plugin() generates `smharden_manifest_json`).
-#define SMHARDEN_PLUGIN(PluginClass, manifest)                             \
-  extern "C" SMH_EXPORT const smh_plugin_v1* smharden_plugin_v1(void);    \
-  extern "C" SMH_EXPORT const smh_plugin_v1* smharden_plugin_v1(void) {   \
-    return ::smharden::detail::table<PluginClass>(manifest);               \
+#define SMHARDEN_PLUGIN(PluginClass, manifest)                          \
+  extern "C" SMH_EXPORT const smh_plugin_v1* smharden_plugin_v1(void);  \
+  extern "C" SMH_EXPORT const smh_plugin_v1* smharden_plugin_v1(void) { \
+    return ::smharden::detail::table<PluginClass>(manifest);            \
   }
 
 #endif  // SMHARDEN_PLUGIN_HPP

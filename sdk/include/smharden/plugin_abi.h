@@ -228,7 +228,8 @@ SMH_STATIC_ASSERT(offsetof(smh_call_context_v1, host) == 16, "smh_call_context_v
 #if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
 SMH_STATIC_ASSERT(sizeof(smh_plugin_v1) == 64, "smh_plugin_v1 size changed (append only, bump SMH_ABI_MINOR)");
 SMH_STATIC_ASSERT(offsetof(smh_call_context_v1, call_service) == 56, "smh_call_context_v1 layout changed");
-SMH_STATIC_ASSERT(sizeof(smh_call_context_v1) == 128, "smh_call_context_v1 size changed (append only, bump SMH_ABI_MINOR)");
+SMH_STATIC_ASSERT(sizeof(smh_call_context_v1) == 128,
+                  "smh_call_context_v1 size changed (append only, bump SMH_ABI_MINOR)");
 #endif
 
 #endif /* SMHARDEN_PLUGIN_ABI_H */

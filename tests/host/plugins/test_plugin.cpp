@@ -21,8 +21,8 @@ class test_plugin final : public smharden::plugin {
     }
     if (p.value("static", false)) {
       if (!p.value("compliant", true)) {
-        ctx.report({"static-drift", "the static test setting is off", "", false, true,
-                    "set compliant to true", !p.value("manual", false)});
+        ctx.report({"static-drift", "the static test setting is off", "", false, true, "set compliant to true",
+                    !p.value("manual", false)});
       }
       return;
     }

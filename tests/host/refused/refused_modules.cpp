@@ -25,7 +25,7 @@ namespace {
 
 [[maybe_unused]] smh_plugin_v1 make_table() {
   smh_plugin_v1 t{sizeof(smh_plugin_v1), SMH_ABI_MAJOR, SMH_ABI_MINOR, 0, manifest, &create, &run, &run,
-                  &last_error, &destroy};
+                  &last_error,           &destroy};
 #if defined(REFUSAL_MAJOR_FIELD)
   t.abi_major = SMH_ABI_MAJOR + 1;
 #elif defined(REFUSAL_NEWER_MINOR)
