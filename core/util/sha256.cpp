@@ -4,8 +4,8 @@
 #include "util/atomic_file.hpp"
 
 #ifdef _WIN32
-#include <bcrypt.h>
 #include <windows.h>
+#include <bcrypt.h>
 #ifndef BCRYPT_SHA256_ALG_HANDLE  // Windows 10 pseudo-handle; missing from MinGW-w64 10's bcrypt.h
 #define BCRYPT_SHA256_ALG_HANDLE (reinterpret_cast<BCRYPT_ALG_HANDLE>(0x00000041))
 #endif
