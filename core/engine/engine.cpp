@@ -142,7 +142,7 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
   report.target = opts.target.describe();
   report.profile = plan.prof.name;
   for (const auto& f : plan.prof.chain) report.profile_chain.push_back(f.string());
-  if (opts.allow_lockout_risk) report.overrides.push_back("--allow-lockout-risk: lockout guard overridden");
+  if (opts.allow_lockout_risk) report.overrides.emplace_back("--allow-lockout-risk: lockout guard overridden");
   const std::string today = utc_today();
   log_.write(SMH_LOG_INFO,
              fmt::format("run {} {} profile={} target={}", run_id, report.mode, plan.prof.name, report.target));
@@ -215,7 +215,7 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
       result.severity = *cfg->severity;
     const json& params = plan.params.at(id);
     const auto started = clock::now();
-    auto finish = [&](step_status s, std::string reason = {}) {
+    auto finish = [&](step_status s, const std::string& reason = {}) {
       result.status = s;
       result.reason = redact_.apply(reason);
       result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started).count();
