@@ -1,0 +1,108 @@
+// The sm steps through the real CLI on a lab: check, apply, re-apply.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "process.hpp"
+#include "util/atomic_file.hpp"
+
+using json = nlohmann::json;
+using smharden::test::process_result;
+using smharden::test::run_process;
+using smharden::test::temp_dir;
+
+namespace {
+
+const std::vector<std::string> sm_steps{"sm-admin", "sm-ids", "sm-extensions", "sm-relay"};
+
+struct sm_cli {
+  temp_dir dir{"smharden-sm-cli"};
+  std::filesystem::path lab_dir() const { return dir.path() / "lab"; }
+  std::map<std::string, std::string> env() const { return {{"SMHARDEN_STATE_DIR", (dir.path() / "state").string()}}; }
+
+  sm_cli() { REQUIRE(run_process({SMHARDEN_EXE, "lab", "init", lab_dir().string()}, env()).exit_code == 0); }
+
+  /// The baseline's sm steps with its values, plus a management range (so
+  /// sm-admin may restrict logins), 2FA left out (enrolment is manual) and
+  /// the opt-in removal of unlisted SMTP-auth-bypass entries.
+  std::string profile() const {
+    json baseline = json::parse(smharden::util::read_file(SMHARDEN_SOURCE_DIR "/profiles/baseline.json"));
+    json steps = json::object();
+    for (const auto& id : sm_steps) steps[id] = baseline["steps"].at(id);
+    steps["sm-version"] = baseline["steps"].at("sm-version");
+    steps["sm-admin"]["params"]["require_two_factor"] = false;
+    steps["sm-relay"]["params"]["remove_unlisted_bypass"] = true;
+    baseline["steps"] = steps;
+    baseline["management_cidrs"] = json::array({"127.0.0.1/32"});
+    baseline["waivers"] = json::array();
+    baseline.erase("$schema");
+    const auto file = dir.path() / "sm-baseline.json";
+    smharden::util::write_file_atomic(file, baseline.dump(2));
+    return file.string();
+  }
+
+  process_result run(const std::string& mode, const std::string& only) const {
+    std::vector<std::string> args{SMHARDEN_EXE, mode, "--profile", profile(), "--target", "lab:" + lab_dir().string(),
+                                  "--only",     only, "--format",  "json"};
+    if (mode == "apply") args.push_back("--yes");
+    return run_process(args, env());
+  }
+};
+
+json report_of(const process_result& r) {
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE_FALSE(r.out.empty());
+  return json::parse(r.out);
+}
+
+const json& step_of(const json& report, const std::string& id) {
+  for (const auto& s : report.at("steps")) {
+    if (s.at("id") == id) return s;
+  }
+  FAIL("no step " << id);
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("cli smartermail: a fresh lab drifts, apply fixes it, re-apply changes nothing", "[smartermail][cli]") {
+  sm_cli f;
+  const std::string only = "sm-admin,sm-ids,sm-extensions,sm-relay";
+  const auto check = f.run("check", only);
+  CHECK(check.exit_code == 3);
+  const json drift = report_of(check);
+  for (const auto& id : sm_steps) {
+    INFO(id);
+    CHECK(step_of(drift, id).at("status") == "drift");
+  }
+
+  const auto apply = f.run("apply", only);
+  INFO(apply.out << apply.err);
+  CHECK(apply.exit_code == 0);
+  const json applied = report_of(apply);
+  for (const auto& id : sm_steps) {
+    INFO(id);
+    CHECK(step_of(applied, id).at("status") == "applied");
+  }
+  const auto relay = json::parse(smharden::util::read_file(f.lab_dir() / "smartermail" / "smtp-in.json"));
+  CHECK(relay["settings"]["allowRelay"] == 0);
+
+  CHECK(f.run("check", only).exit_code == 0);
+  const json again = report_of(f.run("apply", only));
+  for (const auto& id : sm_steps) {
+    INFO(id);
+    CHECK(step_of(again, id).value("changes", json::array()).empty());
+  }
+}
+
+TEST_CASE("cli smartermail: the lab's build is reported as critical", "[smartermail][cli]") {
+  sm_cli f;
+  const auto check = f.run("check", "sm-version");
+  CHECK(check.exit_code == 3);
+  const json report = report_of(check);
+  const json& step = step_of(report, "sm-version");
+  REQUIRE(step.at("findings").size() == 1);
+  CHECK(step.at("findings")[0].at("id") == "outdated-build");
+  CHECK(step.at("findings")[0].at("severity") == "critical");
+}
