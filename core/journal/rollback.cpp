@@ -11,6 +11,7 @@
 
 #include "engine/state_dir.hpp"
 #include "errors.hpp"
+#include "journal/journal_file.hpp"
 #include "journal/journal_observer.hpp"
 #include "journal/journaled_run.hpp"
 #include "services/service.hpp"
@@ -90,13 +91,17 @@ rollback_result rollback_runner::run(const rollback_request& request, const std:
   rollback_state state = rollback_state::load(undone_run);
   // Every state this run or an earlier (perhaps interrupted) rollback of it left each file in.
   std::map<std::string, std::set<std::string>> known_sha;
-  bool earlier_rollback_died = false;  // its last writes may be unrecorded: trust the backups
+  bool earlier_rollback_died = false;         // its last writes may be unrecorded: trust the backups
+  std::set<std::int64_t> started_by_earlier;  // undos an earlier (interrupted) rollback began
   for (const auto& [path, f] : jr.files) known_sha[path] = f.known_sha256;
   for (const auto& summary : list_runs(state_dir)) {
     if (summary.mode != "rollback" || summary.rolls_back != request.run_id) continue;
     try {
       const journaled_run earlier = load_journaled_run(run_folder{runs_dir(state_dir) / summary.id});
       if (!earlier.ended) earlier_rollback_died = true;
+      for (const auto& r : read_journal(earlier.folder.journal()).records) {
+        if (r.value("type", "") == "undo_start") started_by_earlier.insert(r.value("of_seq", std::int64_t{0}));
+      }
       for (const auto& [path, f] : earlier.files) {
         if (known_sha.count(path) != 0) known_sha[path].insert(f.known_sha256.begin(), f.known_sha256.end());
       }
@@ -290,10 +295,13 @@ rollback_result rollback_runner::run(const rollback_request& request, const std:
           } catch (const services::service_error& e) {
             // The run died during the call (or the call failed): what the undo
             // would remove or change may never have existed. Nothing to undo.
-            if (e.code() == "not_found" && target_method != nullptr && m.ok != std::optional<bool>(true)) {
-              obs.record("undo_note", {{"of_seq", m.seq},
-                                       {"method", method},
-                                       {"note", "not found: the journaled change had not happened"}});
+            // Or an earlier rollback, killed before it recorded it, undid it already.
+            if (e.code() == "not_found" && target_method != nullptr &&
+                (m.ok != std::optional<bool>(true) || started_by_earlier.count(m.seq) != 0)) {
+              obs.record("undo_note",
+                         {{"of_seq", m.seq},
+                          {"method", method},
+                          {"note", "not found: the change had not happened, or an earlier rollback undid it"}});
               continue;
             }
             fail(m, fmt::format("{}: {}", method, e.what()));

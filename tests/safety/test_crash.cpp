@@ -36,7 +36,11 @@ struct kill_point {
 std::size_t trial_count() {
   const char* v = std::getenv("SMHARDEN_CRASH_TRIALS");
   if (v != nullptr && *v != '\0') return static_cast<std::size_t>(std::strtoul(v, nullptr, 10));
+#ifdef __SANITIZE_ADDRESS__
+  return 50;  // every CLI run is several times slower under ASan
+#else
   return 60;
+#endif
 }
 
 /// `count` items spread evenly over `all` (all of them when there are fewer).
@@ -67,7 +71,9 @@ TEST_CASE("SIGKILL at any point of apply, then rollback --last restores every fi
        {{"safety-churn", json::object()}, {"safety-churn-b", {{"params", {{"bindings", {"127.0.0.1:9998:"}}}}}}}}};
   const path baseline = safety::source_dir() / "profiles" / "baseline.json";
   std::vector<std::string> missing;
-  for (const auto& [id, cfg] : json::parse(std::ifstream(baseline)).value("steps", json::object()).items()) {
+  std::ifstream baseline_file(baseline);
+  const json baseline_steps = json::parse(baseline_file).value("steps", json::object());
+  for (const auto& [id, cfg] : baseline_steps.items()) {
     if (!safety::fs::exists(safety::smharden_exe().parent_path() / "plugins" / ("smh-" + id + ".so"))) {
       missing.push_back(id);
     }
