@@ -24,6 +24,7 @@ int run(int argc, char** argv) {
   add_run_commands(app, ctx);
   add_lab_command(app, ctx);
   add_rollback_commands(app, ctx);
+  add_smartermail_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -15,6 +15,8 @@ void add_run_commands(CLI::App& app, cli_context& ctx);
 void add_lab_command(CLI::App& app, cli_context& ctx);
 /// rollback, history
 void add_rollback_commands(CLI::App& app, cli_context& ctx);
+/// smartermail probe
+void add_smartermail_command(CLI::App& app, cli_context& ctx);
 
 /// Set by a subcommand callback: the process exit code.
 inline int& command_exit_code() {

@@ -142,7 +142,6 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
   report.target = opts.target.describe();
   report.profile = plan.prof.name;
   for (const auto& f : plan.prof.chain) report.profile_chain.push_back(f.string());
-  if (opts.allow_lockout_risk) report.overrides.emplace_back("--allow-lockout-risk: lockout guard overridden");
   const std::string today = utc_today();
   log_.write(SMH_LOG_INFO,
              fmt::format("run {} {} profile={} target={}", run_id, report.mode, plan.prof.name, report.target));
