@@ -2,9 +2,9 @@
 // journal, and list the runs in the state directory.
 #include <fmt/format.h>
 
-#include <csignal>
 #include <iostream>
 
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "engine/state_dir.hpp"
 #include "errors.hpp"
@@ -29,25 +29,6 @@ struct history_options {
   std::string format = "text";
 };
 
-std::vector<std::string> split_list(const std::vector<std::string>& items) {
-  std::vector<std::string> out;
-  for (const auto& item : items) {
-    std::size_t start = 0;
-    while (start <= item.size()) {
-      const auto comma = item.find(',', start);
-      const auto piece = item.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!piece.empty()) out.push_back(piece);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  return out;
-}
-
-std::atomic<bool>* g_rollback_cancel = nullptr;
-extern "C" void on_rollback_signal(int /*sig*/) {
-  if (g_rollback_cancel != nullptr) g_rollback_cancel->store(true);
-}
 
 std::string render_rollback_text(const json& r) {
   std::string out;
@@ -99,27 +80,17 @@ void run_rollback(cli_context& ctx, const rollback_options& o) {
   } else {
     req.run_id = o.run_id;
   }
-  req.only = split_list(o.only);
+  req.only = split_commas(o.only);
   req.target_spec = o.target;
   req.restart = !o.no_restart;
   req.reason = "operator";
 
-  g_rollback_cancel = &ctx.cancel;
-  std::signal(SIGINT, on_rollback_signal);
-  std::signal(SIGTERM, on_rollback_signal);
   journal::rollback_runner runner(ctx.secret_store(), ctx.redact, ctx.audit());
   journal::rollback_result result;
-  try {
+  {
+    stop_signal_scope signals(ctx.cancel);
     result = runner.run(req, core::state_dir(), ctx.cancel);
-  } catch (...) {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    g_rollback_cancel = nullptr;
-    throw;
   }
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  g_rollback_cancel = nullptr;
 
   if (o.format == "json") {
     std::cout << result.report.dump(2) << "\n";

@@ -1,10 +1,10 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <csignal>
 #include <fstream>
 #include <iostream>
 
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "engine/engine.hpp"
 #include "engine/state_dir.hpp"
@@ -31,44 +31,6 @@ struct run_command_options {
   bool no_auto_rollback = false;
   bool allow_lockout_risk = false;
 };
-
-std::atomic<bool>* g_cancel = nullptr;
-
-extern "C" void on_stop_signal(int /*sig*/) {
-  if (g_cancel != nullptr) g_cancel->store(true);
-}
-
-/// Ctrl-C / SIGTERM ask the engine to stop after the current call.
-class stop_signal_scope {
- public:
-  explicit stop_signal_scope(std::atomic<bool>& flag) {
-    g_cancel = &flag;
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
-  }
-  ~stop_signal_scope() {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    g_cancel = nullptr;
-  }
-  stop_signal_scope(const stop_signal_scope&) = delete;
-  stop_signal_scope& operator=(const stop_signal_scope&) = delete;
-};
-
-std::vector<std::string> split_commas(const std::vector<std::string>& items) {
-  std::vector<std::string> out;
-  for (const auto& item : items) {
-    std::size_t start = 0;
-    while (start <= item.size()) {
-      const auto comma = item.find(',', start);
-      const auto piece = item.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!piece.empty()) out.push_back(piece);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  return out;
-}
 
 std::string render_for_file(const core::run_report& report, const std::string& file) {
   const auto ext = std::filesystem::path(file).extension().string();
