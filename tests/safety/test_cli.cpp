@@ -366,7 +366,7 @@ TEST_CASE("the lockout guard refuses an allow-list that excludes a management ra
   }
 }
 
-TEST_CASE("--no-restart leaves the restarts pending and says so") {
+TEST_CASE("apply --no-restart leaves the restarts pending and says so") {
   lab_run t(churn_profile());
   const proc_result applied = t.apply({"--no-restart"});
   REQUIRE(applied.exit_code == 0);

@@ -81,7 +81,7 @@ TEST_CASE("default allow keeps unlisted addresses in; IPv4 rules do not cover IP
   CHECK(check_management_access({{"allow", {"0.0.0.0/0", "::/0"}}}, {"2001:db8::1", "192.0.2.1"}, false)["ok"] == true);
 }
 
-TEST_CASE("--allow-lockout-risk lets the apply go on, says so, and lists what is excluded") {
+TEST_CASE("apply --allow-lockout-risk lets the apply go on, says so, and lists what is excluded") {
   const json r = check_management_access({{"allow", {"192.0.2.10"}}, {"what", "the webmail allow-list"}},
                                          {"198.51.100.0/24"}, true);
   CHECK(r["ok"] == true);
