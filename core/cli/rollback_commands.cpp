@@ -29,7 +29,6 @@ struct history_options {
   std::string format = "text";
 };
 
-
 std::string render_rollback_text(const json& r) {
   std::string out;
   if (r.value("nothing_to_do", false)) {

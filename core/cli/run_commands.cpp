@@ -109,9 +109,10 @@ void finish_apply(cli_context& ctx, const run_command_options& o, const core::ru
   std::size_t pending = 0;
   for (const auto& r : report.restarts) pending += r.status == "pending" ? 1 : 0;
   if (pending > 0 && o.no_restart) {
-    report.notices.push_back(fmt::format("--no-restart: {} restart(s) left pending; the changes that need them take "
-                                         "effect only after you restart what is listed",
-                                         pending));
+    report.notices.push_back(
+        fmt::format("--no-restart: {} restart(s) left pending; the changes that need them take "
+                    "effect only after you restart what is listed",
+                    pending));
   }
 
   bool health_failed = false;
@@ -140,9 +141,10 @@ void finish_apply(cli_context& ctx, const run_command_options& o, const core::ru
       report.extra["rollback"] = {{"performed", false},
                                   {"reason", "--no-auto-rollback: the changes are kept"},
                                   {"how", fmt::format("smharden rollback {}", report.run_id)}};
-      report.notices.push_back(fmt::format("{}; --no-auto-rollback keeps the changes. To undo them: smharden "
-                                           "rollback {}",
-                                           why, report.run_id));
+      report.notices.push_back(
+          fmt::format("{}; --no-auto-rollback keeps the changes. To undo them: smharden "
+                      "rollback {}",
+                      why, report.run_id));
     } else {
       journal.record("auto_rollback_start", {{"reason", why}});
       journal::rollback_request req;
@@ -183,14 +185,16 @@ void finish_apply(cli_context& ctx, const run_command_options& o, const core::ru
   if (health_failed || interrupted) report.exit_code = static_cast<int>(core::exit_code::apply_failed);
   if (interrupted) {
     const std::string how = "smharden rollback --last";
-    report.extra["interrupted"] = {{"message", "interrupted by the operator: the current call finished, nothing ran "
-                                               "after it"},
+    report.extra["interrupted"] = {{"message",
+                                    "interrupted by the operator: the current call finished, nothing ran "
+                                    "after it"},
                                    {"changes_made", journal.mutations()},
                                    {"undo", how},
                                    {"undo_this_run", fmt::format("smharden rollback {}", report.run_id)}};
-    report.notices.push_back(fmt::format("interrupted: stopped after the current call; {} change(s) were made before "
-                                         "that. To undo them: {} (or smharden rollback {})",
-                                         journal.mutations(), how, report.run_id));
+    report.notices.push_back(
+        fmt::format("interrupted: stopped after the current call; {} change(s) were made before "
+                    "that. To undo them: {} (or smharden rollback {})",
+                    journal.mutations(), how, report.run_id));
     std::cerr << fmt::format("smharden: interrupted; {} change(s) made. To undo them: {}\n", journal.mutations(), how);
   }
   std::string outcome = "ok";
@@ -250,9 +254,9 @@ core::run_report execute(cli_context& ctx, const run_command_options& o, core::r
     report = eng.run(plan, opts, run_id, ctx.cancel, hooks);
   } catch (const std::exception& e) {
     if (journal) {
-      journal->record("run_end", {{"outcome", "error"},
-                                  {"error", ctx.redact.apply(e.what())},
-                                  {"finished_at", core::utc_now_iso()}});
+      journal->record(
+          "run_end",
+          {{"outcome", "error"}, {"error", ctx.redact.apply(e.what())}, {"finished_at", core::utc_now_iso()}});
     }
     throw;
   }
@@ -327,7 +331,8 @@ void run_command(cli_context& ctx, const run_command_options& o, core::run_mode 
 
 void add_common(CLI::App* cmd, run_command_options& o) {
   cmd->add_option("--profile", o.profile, "Profile file, e.g. profiles/baseline.json")->required();
-  cmd->add_option("--target", o.target, "local | lab:DIR | offline:DIR | TARGET.json (default: local on Windows, the user's lab elsewhere)");
+  cmd->add_option("--target", o.target,
+                  "local | lab:DIR | offline:DIR | TARGET.json (default: local on Windows, the user's lab elsewhere)");
   cmd->add_option("--only", o.only, "Run only these steps (comma-separated, repeatable)");
   cmd->add_option("--skip", o.skip, "Do not run these steps (comma-separated, repeatable)");
   cmd->add_option("--tags", o.tags, "Run only steps with any of these tags (comma-separated, repeatable)");
@@ -348,7 +353,8 @@ void add_run_commands(CLI::App& app, cli_context& ctx) {
   auto* apply = app.add_subcommand("apply", "Apply what is missing, then verify; asks first unless --yes");
   add_common(apply, apply_opts);
   apply->add_flag("-y,--yes", apply_opts.yes, "Do not ask for confirmation");
-  apply->add_flag("--no-restart", apply_opts.no_restart, "Leave requested service restarts / app pool recycles pending");
+  apply->add_flag("--no-restart", apply_opts.no_restart,
+                  "Leave requested service restarts / app pool recycles pending");
   apply->add_flag("--no-auto-rollback", apply_opts.no_auto_rollback, "Keep a failed apply's changes");
   apply->add_flag("--allow-lockout-risk", apply_opts.allow_lockout_risk,
                   "Apply allow-lists even when a management range would be excluded (recorded in the report)");
