@@ -127,26 +127,6 @@ std::string key_ci(const json& object, const std::string& key) {
   return "";
 }
 
-const char* to_string(service_state s) {
-  switch (s) {
-    case service_state::stopped:
-      return "stopped";
-    case service_state::start_pending:
-      return "start_pending";
-    case service_state::stop_pending:
-      return "stop_pending";
-    case service_state::running:
-      return "running";
-    case service_state::continue_pending:
-      return "continue_pending";
-    case service_state::pause_pending:
-      return "pause_pending";
-    case service_state::paused:
-      return "paused";
-  }
-  return "stopped";
-}
-
 service_state parse_state(const std::string& s) {
   for (const auto v :
        {service_state::stopped, service_state::start_pending, service_state::stop_pending, service_state::running,

@@ -77,26 +77,6 @@ json call(const std::string& method, json params) { return {{"method", method}, 
 
 // ---- JSON shapes -----------------------------------------------------------------
 
-const char* state_name(service_state s) {
-  switch (s) {
-    case service_state::stopped:
-      return "stopped";
-    case service_state::start_pending:
-      return "start_pending";
-    case service_state::stop_pending:
-      return "stop_pending";
-    case service_state::running:
-      return "running";
-    case service_state::continue_pending:
-      return "continue_pending";
-    case service_state::pause_pending:
-      return "pause_pending";
-    case service_state::paused:
-      return "paused";
-  }
-  return "stopped";
-}
-
 const char* start_type_name(service_start_type t) {
   switch (t) {
     case service_start_type::boot:
@@ -146,7 +126,7 @@ json service_to_json(const service_info& s) {
           {"display_name", s.display_name},
           {"account", s.account},
           {"binary_path", s.binary_path},
-          {"state", state_name(s.state)},
+          {"state", to_string(s.state)},
           {"start_type", start_type_name(s.start_type)}};
 }
 

@@ -99,6 +99,27 @@ struct folder_acl {
 };
 
 enum class service_state { stopped, start_pending, stop_pending, running, continue_pending, pause_pending, paused };
+
+/// The state's name in service JSON ("running", "stop_pending", …).
+inline const char* to_string(service_state s) {
+  switch (s) {
+    case service_state::stopped:
+      return "stopped";
+    case service_state::start_pending:
+      return "start_pending";
+    case service_state::stop_pending:
+      return "stop_pending";
+    case service_state::running:
+      return "running";
+    case service_state::continue_pending:
+      return "continue_pending";
+    case service_state::pause_pending:
+      return "pause_pending";
+    case service_state::paused:
+      return "paused";
+  }
+  return "stopped";
+}
 enum class service_start_type { boot, system, automatic, demand, disabled };
 
 /// One Windows service (QueryServiceConfigW + QueryServiceStatusEx).
