@@ -231,7 +231,8 @@ TEST_CASE("rollback --only undoes the named steps and leaves the others") {
   const proc_result rest = t.rollback({run_id});
   INFO(rest.out << rest.err);
   REQUIRE(rest.exit_code == 0);
-  for (const auto& u : rest.out_json()["undone"]) CHECK(u["step"] == "safety-churn");
+  const json restj = rest.out_json();  // a named value: the loop must not iterate a destroyed temporary
+  for (const auto& u : restj["undone"]) CHECK(u["step"] == "safety-churn");
   CHECK(t.restored());
   CHECK(t.history()[0]["rolled_back"] == "yes");
   (void)after_apply;
