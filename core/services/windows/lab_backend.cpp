@@ -136,22 +136,6 @@ service_state parse_state(const std::string& s) {
   throw std::invalid_argument("unknown service state \"" + s + "\"");
 }
 
-const char* to_string(service_start_type t) {
-  switch (t) {
-    case service_start_type::boot:
-      return "boot";
-    case service_start_type::system:
-      return "system";
-    case service_start_type::automatic:
-      return "auto";
-    case service_start_type::demand:
-      return "demand";
-    case service_start_type::disabled:
-      return "disabled";
-  }
-  return "demand";
-}
-
 service_start_type parse_start_type(const std::string& s) {
   for (const auto v : {service_start_type::boot, service_start_type::system, service_start_type::automatic,
                        service_start_type::demand, service_start_type::disabled}) {

@@ -77,22 +77,6 @@ json call(const std::string& method, json params) { return {{"method", method}, 
 
 // ---- JSON shapes -----------------------------------------------------------------
 
-const char* start_type_name(service_start_type t) {
-  switch (t) {
-    case service_start_type::boot:
-      return "boot";
-    case service_start_type::system:
-      return "system";
-    case service_start_type::automatic:
-      return "auto";
-    case service_start_type::demand:
-      return "demand";
-    case service_start_type::disabled:
-      return "disabled";
-  }
-  return "demand";
-}
-
 json user_to_json(const user_info& u, const std::vector<std::string>& groups) {
   const user_flag_state st = decode_user_flags(u.flags, u.password_expired);
   return {{"exists", true},
@@ -127,7 +111,7 @@ json service_to_json(const service_info& s) {
           {"account", s.account},
           {"binary_path", s.binary_path},
           {"state", to_string(s.state)},
-          {"start_type", start_type_name(s.start_type)}};
+          {"start_type", to_string(s.start_type)}};
 }
 
 // The params that make windows.acl.grant re-create `a`.

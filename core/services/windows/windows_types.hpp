@@ -122,6 +122,23 @@ inline const char* to_string(service_state s) {
 }
 enum class service_start_type { boot, system, automatic, demand, disabled };
 
+/// The start type's name in service JSON ("auto", "demand", …).
+inline const char* to_string(service_start_type t) {
+  switch (t) {
+    case service_start_type::boot:
+      return "boot";
+    case service_start_type::system:
+      return "system";
+    case service_start_type::automatic:
+      return "auto";
+    case service_start_type::demand:
+      return "demand";
+    case service_start_type::disabled:
+      return "disabled";
+  }
+  return "demand";
+}
+
 /// One Windows service (QueryServiceConfigW + QueryServiceStatusEx).
 struct service_info {
   std::string name;  ///< SCM key name
