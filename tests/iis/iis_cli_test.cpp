@@ -115,6 +115,9 @@ TEST_CASE("cli: lab drift -> apply -> compliant -> re-apply changes nothing -> r
   INFO(rb.out << rb.err);
   CHECK(rb.exit_code == 0);
   CHECK(smharden::util::read_file(config) == original);
+  // The apply's history copy went with the apply; the rollback kept its own: the config as it found it.
+  REQUIRE(files_in(config.parent_path() / "history") == 1);
+  CHECK(smharden::util::read_file(fs::directory_iterator(config.parent_path() / "history")->path()) == after_apply);
 }
 
 TEST_CASE("cli: default deny that excludes a management range is refused; nothing written", "[iis][cli][lockout]") {

@@ -238,9 +238,10 @@ TEST_CASE("commit: one history copy and one before_file_write per run, atomic re
   f.svc->commit_step();
   f.call("iis.bindings.remove", {{"site", "SmarterMail"}, {"protocol", "http"}, {"binding_information", "*:9998:"}});
   f.svc->commit_step();
-  CHECK(f.before_write_calls == 1);
   REQUIRE(history_count(f) == 1);
   const auto copy = std::filesystem::directory_iterator(f.svc->history_dir())->path();
+  // The config once, then its history copy: both announced before they are written, so the journal has them.
+  CHECK(f.announced == std::vector<std::filesystem::path>{f.file, copy});
   CHECK(smharden::util::read_file(copy) == original);
   CHECK(copy.filename().string().rfind("applicationHost.", 0) == 0);
   CHECK(copy.extension() == ".config");
@@ -264,6 +265,13 @@ TEST_CASE("history keeps the newest ten copies", "[iis][commit]") {
          {{"site", "SmarterMail"}, {"protocol", "http"}, {"binding_information", "127.0.0.1:9998:"}});
   f.svc->commit_step();
   CHECK(history_count(f) == 10);
+  // The three oldest copies were announced (journaled) before they were pruned.
+  REQUIRE(f.announced.size() == 5);
+  for (size_t i = 2; i < 5; ++i) {
+    INFO(f.announced[i]);
+    CHECK(f.announced[i].filename().string().rfind("applicationHost.2020010", 0) == 0);
+    CHECK_FALSE(std::filesystem::exists(f.announced[i]));
+  }
   bool newest_kept = false;
   for (const auto& e : std::filesystem::directory_iterator(f.svc->history_dir())) {
     newest_kept = newest_kept || smharden::util::read_file(e.path()) == lab_text();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "services/iis/iis_service.hpp"
 #include "util/atomic_file.hpp"
@@ -36,6 +37,7 @@ struct iis_fixture {
   services::service_env env;
   std::map<std::string, std::string> secrets{{"service_password", "Corr3ct-Horse!battery"}};
   int before_write_calls = 0;
+  std::vector<std::filesystem::path> announced;  // every path passed to before_file_write, in order
   std::unique_ptr<services::iis::iis_service> svc;
   services::registry reg;
 
@@ -43,7 +45,10 @@ struct iis_fixture {
       : dir(make_temp_dir("iis")), file(dir / "iis" / "applicationHost.config") {
     std::filesystem::create_directories(file.parent_path());
     util::write_file_atomic(file, text);
-    env.before_file_write = [this](const std::filesystem::path&) { ++before_write_calls; };
+    env.before_file_write = [this](const std::filesystem::path& p) {
+      ++before_write_calls;
+      announced.push_back(p);
+    };
     env.secret = [this](const std::string& name) -> std::optional<std::string> {
       const auto it = secrets.find(name);
       if (it == secrets.end()) return std::nullopt;

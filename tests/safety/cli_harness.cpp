@@ -40,6 +40,8 @@ std::string sha256(const std::string& bytes) {
 
 bool is_temp(const std::string& name) { return name.find(".smharden-") != std::string::npos && name.ends_with(".tmp"); }
 
+// Records, not settings: the lab logs app-pool recycles, and IIS keeps a copy of the config before every
+// write (a rollback's own writes included). Temp files are counted everywhere, these folders too.
 bool excluded(const std::string& rel) { return rel == "iis/recycle.log" || rel.rfind("iis/history/", 0) == 0; }
 
 }  // namespace

@@ -200,6 +200,37 @@ TEST_CASE("apply journals every change write-ahead; rollback restores every byte
   CHECK_THAT(table.out, Catch::Contains(run_id));
 }
 
+TEST_CASE("the IIS history copy is journaled; rollback removes it and what a killed copy left behind") {
+  json profile = churn_profile();
+  profile["steps"]["safety-churn-b"] = {{"params", {{"bindings", {"127.0.0.1:9998:"}}}}};
+  lab_run t(profile);
+  const proc_result applied = t.apply();
+  INFO(applied.out << applied.err);
+  REQUIRE(applied.exit_code == 0);
+  const std::string run_id = applied.out_json()["run_id"];
+  path copy;
+  for (const auto& r : safety::journal_records(t.state, run_id)) {
+    if (r["type"] == "file_backup" && r["path"].get<std::string>().find("iis/history/") != std::string::npos) {
+      CHECK(r["existed"] == false);
+      copy = r["path"].get<std::string>();
+    }
+  }
+  REQUIRE_FALSE(copy.empty());
+  REQUIRE(safety::fs::exists(copy));
+  // What an apply killed in the middle of writing that copy leaves: the temp file beside it.
+  const path torn = copy.parent_path() / ("." + copy.filename().string() + ".smharden-4f2a.tmp");
+  safety::write_json(torn, json{{"half", "written"}});
+
+  const proc_result rb = t.rollback({run_id});
+  INFO(rb.out << rb.err);
+  REQUIRE(rb.exit_code == 0);
+  CHECK_FALSE(safety::fs::exists(copy));
+  CHECK_FALSE(safety::fs::exists(torn));
+  std::size_t temp_files = 0;
+  CHECK(safety::unparseable_files(t.lab, &temp_files).empty());
+  CHECK(temp_files == 0);
+}
+
 TEST_CASE("rollback --only undoes the named steps and leaves the others") {
   json profile = churn_profile();
   profile["steps"]["safety-churn-b"] = {{"params", {{"bindings", {"127.0.0.1:9998:"}}}}};

@@ -232,6 +232,9 @@ void iis_service::commit_step() {
     for (int i = 1; std::filesystem::exists(copy); ++i) {
       copy = history_dir_ / fmt::format("{}.{}-{}{}", stem, utc_stamp(), i, ext);
     }
+    // The history copy and the pruning are changes too: journaled like the config, so a rollback (or a
+    // kill mid-copy) leaves the history folder as it was.
+    if (env_.before_file_write) env_.before_file_write(copy);
     util::write_file_atomic(copy, doc_->original());
     std::vector<std::filesystem::path> copies;
     for (const auto& e : std::filesystem::directory_iterator(history_dir_)) {
@@ -239,7 +242,10 @@ void iis_service::commit_step() {
       if (e.is_regular_file() && name.starts_with(stem + ".") && name.ends_with(ext)) copies.push_back(e.path());
     }
     std::sort(copies.begin(), copies.end());
-    for (size_t i = 0; i + history_keep_ < copies.size(); ++i) std::filesystem::remove(copies[i]);
+    for (size_t i = 0; i + history_keep_ < copies.size(); ++i) {
+      if (env_.before_file_write) env_.before_file_write(copies[i]);
+      std::filesystem::remove(copies[i]);
+    }
     wrote_this_run_ = true;
   }
   std::string text = doc_->serialize();
