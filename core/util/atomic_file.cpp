@@ -1,10 +1,10 @@
 #include "util/atomic_file.hpp"
 
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <system_error>
 
 #ifdef _WIN32
@@ -95,10 +95,19 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, "cannot read");
-  std::ostringstream out;
-  out << in.rdbuf();
+  // One read of the whole file (a 10 MB applicationHost.config is read several times a run);
+  // the loop after it catches a file that grew since its size was taken.
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  std::string out(ec ? 0 : static_cast<std::size_t>(size), '\0');
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  std::array<char, 64 * 1024> chunk{};
+  while (in && (in.read(chunk.data(), chunk.size()), in.gcount() > 0)) {
+    out.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) fail(path, "cannot read");
-  return out.str();
+  return out;
 }
 
 }  // namespace smharden::util

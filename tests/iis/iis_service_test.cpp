@@ -301,6 +301,81 @@ TEST_CASE("discard_step drops a failed step's edits", "[iis][commit]") {
   CHECK(f.before_write_calls == 0);
 }
 
+namespace {
+
+// The edits of a three-step apply, one element each: identity, bindings, a new <location> for ipSecurity.
+const std::vector<std::pair<std::string, json>> three_steps = {
+    {"iis.app_pool.set_identity",
+     {{"name", "SmarterMail"},
+      {"identity_type", "SpecificUser"},
+      {"user_name", ".\\smartermail-svc"},
+      {"password_secret", "service_password"}}},
+    {"iis.bindings.set",
+     {{"site", "SmarterMail"},
+      {"bindings", json::parse(R"([{"protocol":"http","binding_information":"127.0.0.1:9998:"}])")}}},
+    {"iis.ip_security.set",
+     {{"site", "SmarterMail"},
+      {"allow_unlisted", false},
+      {"entries", json::parse(R"([{"ip_address":"127.0.0.1","allowed":true}])")}}},
+};
+
+}  // namespace
+
+TEST_CASE("a commit per step writes what one commit of all the edits writes", "[iis][commit]") {
+  iis_fixture once(lab_text());
+  for (const auto& [method, params] : three_steps) once.call(method, params);
+  once.svc->commit_step();
+
+  iis_fixture stepwise(lab_text());
+  std::vector<std::string> after_each;
+  for (const auto& [method, params] : three_steps) {
+    stepwise.call(method, params);
+    stepwise.svc->commit_step();
+    after_each.push_back(stepwise.on_disk());
+  }
+  CHECK(first_diff(stepwise.on_disk(), once.on_disk()) == "");
+  CHECK(after_each[0] != after_each[1]);
+  CHECK(after_each[1] != after_each[2]);
+  // A fresh service reading the written file sees every step's change.
+  iis_fixture reread(stepwise.on_disk());
+  CHECK(reread.call("iis.app_pool.get", {{"name", "SmarterMail"}})["identity_type"] == "SpecificUser");
+  CHECK(reread.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"].size() == 1);
+  CHECK(reread.call("iis.ip_security.get", {{"site", "SmarterMail"}})["allow_unlisted"] == false);
+  // Committing with no new edit writes nothing.
+  const auto mtime = std::filesystem::last_write_time(stepwise.file);
+  stepwise.svc->commit_step();
+  CHECK(std::filesystem::last_write_time(stepwise.file) == mtime);
+}
+
+TEST_CASE("discard after a committed step keeps that step and drops only the failed one", "[iis][commit]") {
+  iis_fixture f(lab_text());
+  f.call(three_steps[0].first, three_steps[0].second);
+  f.svc->commit_step();
+  const std::string after_first = f.on_disk();
+  f.call(three_steps[1].first, three_steps[1].second);
+  f.svc->discard_step();
+  CHECK(f.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"][0]["binding_information"] == "*:9998:");
+  CHECK(f.call("iis.app_pool.get", {{"name", "SmarterMail"}})["identity_type"] == "SpecificUser");
+  f.svc->commit_step();
+  CHECK(f.on_disk() == after_first);
+  f.call(three_steps[2].first, three_steps[2].second);
+  f.svc->commit_step();
+  CHECK(f.call("iis.ip_security.get", {{"site", "SmarterMail"}})["allow_unlisted"] == false);
+  CHECK(f.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"][0]["binding_information"] == "*:9998:");
+  CHECK(f.before_write_calls == 2);  // the config and its one history copy, whatever the number of commits
+}
+
+TEST_CASE("a file another tool wrote after smharden's own commit is not overwritten", "[iis][commit]") {
+  iis_fixture f(lab_text());
+  f.call(three_steps[0].first, three_steps[0].second);
+  f.svc->commit_step();
+  const std::string other = f.on_disk() + "<!-- written by appcmd -->";
+  smharden::util::write_file_atomic(f.file, other);
+  f.call(three_steps[1].first, three_steps[1].second);
+  CHECK(error_code_of([&] { f.svc->commit_step(); }) == "conflict");
+  CHECK(f.on_disk() == other);
+}
+
 TEST_CASE("undo records restore the previous state byte for byte", "[iis][undo]") {
   const std::string original = lab_text();
   iis_fixture f(original);

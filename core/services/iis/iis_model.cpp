@@ -157,11 +157,18 @@ json site_json(const preserving_xml& doc, pugi::xml_node site) {
           {"bindings", bindings_json(site)}};
 }
 
-bool path_is_under(std::string_view path, std::string_view dir) {
+folder_matcher::folder_matcher(const std::vector<std::string>& dirs) {
+  for (const auto& d : dirs) {
+    std::string n = normalize_path(d);
+    if (!n.empty()) dirs_.push_back(std::move(n));
+  }
+}
+
+bool folder_matcher::contains(std::string_view path) const {
   const std::string p = normalize_path(path);
-  const std::string d = normalize_path(dir);
-  if (d.empty()) return false;
-  return p == d || (p.size() > d.size() && p.starts_with(d) && p[d.size()] == '\\');
+  return std::any_of(dirs_.begin(), dirs_.end(), [&](const std::string& d) {
+    return p == d || (p.size() > d.size() && p.starts_with(d) && p[d.size()] == '\\');
+  });
 }
 
 pugi::xml_node find_app_pool(const preserving_xml& doc, std::string_view name) {

@@ -26,8 +26,16 @@ std::string site_app_pool(const preserving_xml& doc, pugi::xml_node site);
 std::string site_physical_path(pugi::xml_node site);
 json site_json(const preserving_xml& doc, pugi::xml_node site);
 json bindings_json(pugi::xml_node site);
-/// Case-insensitive "is `path` the folder `dir` or inside it", after expanding %SystemDrive%.
-bool path_is_under(std::string_view path, std::string_view dir);
+/// Case-insensitive "is a path one of these folders or inside one", after expanding %SystemDrive%.
+/// The folders are normalized once: a 10,000-site config is scanned on every site lookup.
+class folder_matcher {
+ public:
+  explicit folder_matcher(const std::vector<std::string>& dirs);
+  bool contains(std::string_view path) const;
+
+ private:
+  std::vector<std::string> dirs_;
+};
 
 // --- application pools ----------------------------------------------------------
 pugi::xml_node find_app_pool(const preserving_xml& doc, std::string_view name);

@@ -176,7 +176,7 @@ iis_service::iis_service(const target& t, service_env& env) : target_(t), env_(e
 
 preserving_xml& iis_service::doc() {
   if (doc_) return *doc_;
-  if (!committed_) {
+  if (!on_disk_) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path_, ec)) {
       throw service_error("unavailable",
@@ -186,14 +186,14 @@ preserving_xml& iis_service::doc() {
                                       path_.string()));
     }
     try {
-      committed_ = util::read_file(path_);
+      on_disk_ = util::read_file(path_);
     } catch (const std::system_error& e) {
       throw service_error("unavailable", fmt::format("{}: cannot read ({})", path_.string(), e.what()));
     }
   }
   auto parsed = std::make_unique<preserving_xml>();
-  std::string text = std::move(*committed_);  // one copy of a 10 MB file is enough
-  committed_.reset();                         // (after a parse error the next call re-reads the file)
+  std::string text = std::move(*on_disk_);  // one copy of a 10 MB file is enough
+  on_disk_.reset();                         // (after a parse error the next call re-reads the file)
   try {
     parsed->load(std::move(text));
   } catch (const xml_syntax_error& e) {
@@ -212,10 +212,12 @@ preserving_xml& iis_service::doc() {
 }
 
 void iis_service::commit_step() {
-  if (!doc_ || !doc_->modified()) return;
-  // Someone else (IIS Manager, appcmd) may have written the file since we read it.
+  if (!doc_ || doc_->edit_count() == committed_edits_) return;
+  // The file must still hold what smharden last read or wrote; someone else (IIS Manager, appcmd)
+  // may have written it since.
+  const std::string& expected = written_ ? *written_ : doc_->original();
   try {
-    if (util::read_file(path_) != doc_->original()) {
+    if (util::read_file(path_) != expected) {
       throw service_error("conflict", fmt::format("{} changed on disk since smharden read it (another tool wrote "
                                                   "it); nothing was written, run again",
                                                   path_.string()));
@@ -225,40 +227,49 @@ void iis_service::commit_step() {
   }
   if (!wrote_this_run_) {
     if (env_.before_file_write) env_.before_file_write(path_);
-    std::filesystem::create_directories(history_dir_);
-    const auto stem = path_.stem().string();
-    const auto ext = path_.extension().string();
-    std::filesystem::path copy = history_dir_ / fmt::format("{}.{}{}", stem, utc_stamp(), ext);
-    for (int i = 1; std::filesystem::exists(copy); ++i) {
-      copy = history_dir_ / fmt::format("{}.{}-{}{}", stem, utc_stamp(), i, ext);
-    }
-    // The history copy and the pruning are changes too: journaled like the config, so a rollback (or a
-    // kill mid-copy) leaves the history folder as it was.
-    if (env_.before_file_write) env_.before_file_write(copy);
-    util::write_file_atomic(copy, doc_->original());
-    std::vector<std::filesystem::path> copies;
-    for (const auto& e : std::filesystem::directory_iterator(history_dir_)) {
-      const auto name = e.path().filename().string();
-      if (e.is_regular_file() && name.starts_with(stem + ".") && name.ends_with(ext)) copies.push_back(e.path());
-    }
-    std::sort(copies.begin(), copies.end());
-    for (size_t i = 0; i + history_keep_ < copies.size(); ++i) {
-      if (env_.before_file_write) env_.before_file_write(copies[i]);
-      std::filesystem::remove(copies[i]);
-    }
+    write_history_copy(doc_->original());
     wrote_this_run_ = true;
   }
+  // The document keeps the bytes first read and every edit since: serialize() gives the whole
+  // new file without parsing what was just written again.
   std::string text = doc_->serialize();
   util::write_file_atomic(path_, text);
   if (env_.log) env_.log(fmt::format("iis: wrote {} ({} bytes)", path_.string(), text.size()));
-  doc_.reset();  // re-parsed on the next call, so byte ranges match the new file
-  committed_ = std::move(text);
+  written_ = std::move(text);
+  committed_edits_ = doc_->edit_count();
+}
+
+void iis_service::write_history_copy(const std::string& bytes) {
+  std::filesystem::create_directories(history_dir_);
+  const auto stem = path_.stem().string();
+  const auto ext = path_.extension().string();
+  std::filesystem::path copy = history_dir_ / fmt::format("{}.{}{}", stem, utc_stamp(), ext);
+  for (int i = 1; std::filesystem::exists(copy); ++i) {
+    copy = history_dir_ / fmt::format("{}.{}-{}{}", stem, utc_stamp(), i, ext);
+  }
+  // The history copy and the pruning are changes too: journaled like the config, so a rollback (or a
+  // kill mid-copy) leaves the history folder as it was.
+  if (env_.before_file_write) env_.before_file_write(copy);
+  util::write_file_atomic(copy, bytes);
+  std::vector<std::filesystem::path> copies;
+  for (const auto& e : std::filesystem::directory_iterator(history_dir_)) {
+    const auto name = e.path().filename().string();
+    if (e.is_regular_file() && name.starts_with(stem + ".") && name.ends_with(ext)) copies.push_back(e.path());
+  }
+  std::sort(copies.begin(), copies.end());
+  for (size_t i = 0; i + history_keep_ < copies.size(); ++i) {
+    if (env_.before_file_write) env_.before_file_write(copies[i]);
+    std::filesystem::remove(copies[i]);
+  }
 }
 
 void iis_service::discard_step() {
-  if (!doc_ || !doc_->modified()) return;
-  committed_ = doc_->release_original();
+  if (!doc_ || doc_->edit_count() == committed_edits_) return;
+  // The failed step's edits are mixed into the document: start again from what is on disk.
+  on_disk_ = written_ ? std::move(*written_) : doc_->release_original();
+  written_.reset();
   doc_.reset();
+  committed_edits_ = 0;
 }
 
 void iis_service::register_methods(registry& r) {
@@ -281,7 +292,7 @@ void iis_service::register_methods(registry& r) {
                 {"history_dir", history_dir_.string()},
                 {"sites", sites},
                 {"app_pools", pools},
-                {"bytes", d.original().size()}};
+                {"bytes", written_ ? written_->size() : d.original().size()}};
   });
 
   ro("iis.sites.list", "every site: name, id, app pool, physical path, bindings", [this](const json&) {
@@ -310,12 +321,10 @@ void iis_service::register_methods(registry& r) {
        } else {
          dirs.assign(std::begin(default_install_dirs), std::end(default_install_dirs));
        }
+       const folder_matcher under_install(dirs);
        std::vector<pugi::xml_node> hits;
        for (auto s : sites_node(d).children("site")) {
-         const std::string path = site_physical_path(s);
-         if (std::any_of(dirs.begin(), dirs.end(), [&](const std::string& dir) { return path_is_under(path, dir); })) {
-           hits.push_back(s);
-         }
+         if (under_install.contains(site_physical_path(s))) hits.push_back(s);
        }
        if (hits.size() == 1) return site_json(d, hits.front());
        if (hits.empty()) {

@@ -55,8 +55,12 @@ class iis_service final : public service {
   std::filesystem::path path_;
   std::filesystem::path history_dir_;
   size_t history_keep_ = 10;
-  std::optional<std::string> committed_;  // bytes on disk as last read or written
+  void write_history_copy(const std::string& bytes);
+
+  std::optional<std::string> on_disk_;  // the file's bytes, read (or kept) for the next parse
   std::unique_ptr<preserving_xml> doc_;
+  std::optional<std::string> written_;  // what the last commit wrote (the document still holds the first bytes)
+  size_t committed_edits_ = 0;          // doc_->edit_count() at the last commit
   bool wrote_this_run_ = false;
 };
 

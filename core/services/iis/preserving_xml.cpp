@@ -209,6 +209,7 @@ void preserving_xml::load(std::string text) {
   text_ = std::move(text);
   meta_.clear();
   modified_ = false;
+  edits_ = 0;
   const pugi::xml_parse_result result = doc_.load_buffer(text_.data(), text_.size(), parse_flags, pugi::encoding_utf8);
   if (!result) {
     // pugixml's offset is into its own buffer, which lacks a UTF-8 BOM.
@@ -270,6 +271,7 @@ const preserving_xml::node_meta* preserving_xml::meta_of(pugi::xml_node node) co
 
 void preserving_xml::mark_dirty(pugi::xml_node node, bool attrs) {
   modified_ = true;
+  ++edits_;
   if (attrs) {
     const auto it = meta_.find(node.internal_object());
     if (it != meta_.end()) it->second.attrs_dirty = true;

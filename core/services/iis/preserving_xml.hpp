@@ -42,6 +42,8 @@ class preserving_xml {
   std::string release_original() noexcept { return std::move(text_); }
   /// True once any edit went through the methods below.
   bool modified() const noexcept { return modified_; }
+  /// How many edits went through the methods below (an edit that changes nothing is not counted).
+  size_t edit_count() const noexcept { return edits_; }
   /// The original bytes with only the edited elements regenerated.
   std::string serialize() const;
 
@@ -90,6 +92,7 @@ class preserving_xml {
   std::string newline_ = "\n";
   std::string indent_unit_ = "    ";
   bool modified_ = false;
+  size_t edits_ = 0;
 };
 
 /// XML attribute-value escaping (&, <, >, ", control characters).

@@ -1,0 +1,51 @@
+// Runs a command as a child process, output discarded, and reports its wall
+// time, peak RSS (wait4's rusage) and exit code. Shared by the benchmarks that
+// time the smharden CLI. POSIX only, like the benchmarks.
+#pragma once
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace smharden::bench {
+
+struct child_sample {
+  double wall_ms;
+  long max_rss_kb;
+  int exit_code;
+};
+
+inline child_sample run_child(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  const auto start = std::chrono::steady_clock::now();
+  pid_t pid = 0;
+  if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) {
+    std::perror("posix_spawn");
+    std::exit(1);
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  const auto end = std::chrono::steady_clock::now();
+  return {std::chrono::duration<double, std::milli>(end - start).count(), usage.ru_maxrss,
+          WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+}  // namespace smharden::bench
