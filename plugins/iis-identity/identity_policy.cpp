@@ -65,7 +65,9 @@ plan make_plan(const json& params, const json& site, const json& pool) {
     p.findings.push_back({"password-clear-text",
                           "The SmarterMail app pool password is stored in clear text in applicationHost.config", "high",
                           "clear-text", "encrypted by IIS",
-                          "Set the password again through IIS Manager or appcmd so IIS encrypts it.", true});
+                          "Run `smharden apply` for this step (it sets the password through IIS, which encrypts it), "
+                          "or set it again in IIS Manager.",
+                          true});
   }
   if (!drift && params.value("update_password", false)) drift = true;  // rotate the stored password on request
   if (drift) {

@@ -456,11 +456,126 @@ TEST_CASE("app pool password: needs the secret; a real server refuses instead of
     f.secrets.clear();
     CHECK(error_code_of([&] { f.call("iis.app_pool.set_identity", params); }) == "invalid_params");
   }
-  SECTION("local target") {
+  SECTION("local target without IIS's configuration API (not Windows): refused with the IIS Manager steps") {
     iis_fixture f(lab_text(), smharden::services::target_kind::local);
     CHECK(f.svc->path() == f.file);
     CHECK(error_code_of([&] { f.call("iis.app_pool.set_identity", params); }) == "unavailable");
+    CHECK(error_message_of([&] { f.call("iis.app_pool.set_identity", params); }).find("IIS Manager") !=
+          std::string::npos);
     f.svc->commit_step();
+    CHECK(f.on_disk() == lab_text());
+    CHECK(f.before_write_calls == 0);
+  }
+}
+
+namespace {
+
+/// Stands in for IIS's configuration API on a local target: writes the file as IIS does, with an
+/// "encrypted" password, and records what it was given and what the journal knew at that moment.
+class fake_iis_writer final : public smharden::services::iis::app_pool_identity_writer {
+ public:
+  struct seen {
+    std::string pool, user, password, file_before;
+    int journaled_before = 0;
+    int calls = 0;
+  };
+  fake_iis_writer(iis_fixture& f, seen& s, bool refuse = false) : f_(f), s_(s), refuse_(refuse) {}
+  void set_specific_user(const std::string& pool, const std::string& user, const std::string& password) override {
+    ++s_.calls;
+    s_.pool = pool;
+    s_.user = user;
+    s_.password = password;
+    s_.file_before = f_.on_disk();
+    s_.journaled_before = f_.before_write_calls;
+    if (refuse_) throw smharden::services::service_error("failed", "IIS configuration API: access denied");
+    smharden::services::iis::preserving_xml doc;
+    doc.load(s_.file_before);
+    pugi::xml_node pm = doc.root()
+                            .child("system.applicationHost")
+                            .child("applicationPools")
+                            .find_child_by_attribute("add", "name", pool.c_str())
+                            .child("processModel");
+    doc.set_attribute(pm, "identityType", "SpecificUser");
+    doc.set_attribute(pm, "userName", user);
+    doc.set_attribute(pm, "password", "[enc:IISWASOnlyCngProvider:c2VhbGVkLWJ5LWlpcw==:enc]");
+    smharden::util::write_file_atomic(f_.file, doc.serialize());
+  }
+
+ private:
+  iis_fixture& f_;
+  seen& s_;
+  bool refuse_;
+};
+
+const json specific_user = {{"name", "SmarterMail"},
+                            {"identity_type", "SpecificUser"},
+                            {"user_name", ".\\smartermail-svc"},
+                            {"password_secret", "service_password"}};
+
+}  // namespace
+
+TEST_CASE("real server: IIS gets the password and encrypts it; the file never holds it", "[iis][identity]") {
+  const std::string original = lab_text();
+  iis_fixture f(original, smharden::services::target_kind::local);
+  fake_iis_writer::seen seen;
+  f.svc->use_identity_writer(std::make_unique<fake_iis_writer>(f, seen));
+  const auto undo = f.undo("iis.app_pool.set_identity", specific_user);  // journaled first, as the engine does
+  const json result = f.call("iis.app_pool.set_identity", specific_user);
+  REQUIRE(seen.calls == 1);
+  CHECK(seen.pool == "SmarterMail");
+  CHECK(seen.user == ".\\smartermail-svc");
+  CHECK(seen.password == "Corr3ct-Horse!battery");
+  // The config and its history copy were announced (backed up, journaled) before IIS wrote.
+  CHECK(seen.journaled_before == 2);
+  CHECK(seen.file_before == original);
+  // The document was read again: the result and later calls see what IIS wrote.
+  CHECK(result["identity_type"] == "SpecificUser");
+  CHECK(result["password"] == "encrypted");
+  CHECK(f.call("iis.app_pool.get", {{"name", "SmarterMail"}})["password"] == "encrypted");
+  CHECK(f.on_disk().find("Corr3ct-Horse") == std::string::npos);
+  CHECK(undo.calls.dump().find("Corr3ct-Horse") == std::string::npos);
+  // The engine's commit after the step has nothing left to write.
+  const std::string after = f.on_disk();
+  f.svc->commit_step();
+  CHECK(f.on_disk() == after);
+  // Rollback's undo call puts the previous identity back through the document.
+  f.replay(undo);
+  f.svc->commit_step();
+  CHECK(first_diff(f.on_disk(), original) == "");
+}
+
+TEST_CASE("real server: the step's earlier edits reach the file before IIS writes it", "[iis][identity]") {
+  iis_fixture f(lab_text(), smharden::services::target_kind::local);
+  fake_iis_writer::seen seen;
+  f.svc->use_identity_writer(std::make_unique<fake_iis_writer>(f, seen));
+  f.call("iis.bindings.set",
+         {{"site", "SmarterMail"},
+          {"bindings", json::parse(R"([{"protocol":"http","binding_information":"127.0.0.1:9998:"}])")}});
+  f.call("iis.app_pool.set_identity", specific_user);
+  CHECK(seen.file_before.find("127.0.0.1:9998:") != std::string::npos);
+  CHECK(f.on_disk().find("127.0.0.1:9998:") != std::string::npos);
+  CHECK(f.on_disk().find("[enc:IISWASOnlyCngProvider:") != std::string::npos);
+}
+
+TEST_CASE("real server: a file another tool changed is not handed to IIS; IIS refusing is reported",
+          "[iis][identity]") {
+  iis_fixture f(lab_text(), smharden::services::target_kind::local);
+  fake_iis_writer::seen seen;
+  SECTION("changed by another tool since smharden read it") {
+    f.svc->use_identity_writer(std::make_unique<fake_iis_writer>(f, seen));
+    CHECK(f.call("iis.app_pool.get", {{"name", "SmarterMail"}})["identity_type"] == "ApplicationPoolIdentity");
+    const std::string other = lab_text() + "<!-- IIS Manager -->";
+    smharden::util::write_file_atomic(f.file, other);
+    CHECK(error_code_of([&] { f.call("iis.app_pool.set_identity", specific_user); }) == "conflict");
+    CHECK(seen.calls == 0);
+    CHECK(f.on_disk() == other);
+  }
+  SECTION("IIS refuses") {
+    f.svc->use_identity_writer(std::make_unique<fake_iis_writer>(f, seen, true));
+    const std::string message = error_message_of([&] { f.call("iis.app_pool.set_identity", specific_user); });
+    CHECK(message.find("access denied") != std::string::npos);
+    CHECK(message.find("Corr3ct-Horse") == std::string::npos);
+    CHECK(seen.calls == 1);
     CHECK(f.on_disk() == lab_text());
   }
 }

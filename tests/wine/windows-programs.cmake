@@ -1,11 +1,13 @@
 # The Windows programs run under Wine by run-wine-tests: dummy_service.exe
-# and test_win32_wine.exe (the Win32 backend against the real API). Included
+# and test_win32_wine.exe (the Win32 backend and the IIS COM path against the
+# real API). Included
 # at the end of the top-level directory by cmake/mingw-deps.cmake (MinGW
 # build only), so paths are spelled from this file's folder.
 add_executable(dummy_service ${CMAKE_CURRENT_LIST_DIR}/dummy_service.cpp)
 target_link_libraries(dummy_service PRIVATE advapi32 smharden::warnings)
 
 add_executable(test_win32_wine ${CMAKE_CURRENT_LIST_DIR}/win32_backend_wine_test.cpp
+                               ${CMAKE_CURRENT_LIST_DIR}/iis_com_wine_test.cpp
                                ${PROJECT_SOURCE_DIR}/tests/test_main.cpp)
 target_link_libraries(test_win32_wine PRIVATE smharden_core Catch2::Catch2 smharden::warnings)
 # With _UNICODE, Catch2 would define wmain (needs -municode); keep main().

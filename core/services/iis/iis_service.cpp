@@ -172,6 +172,7 @@ iis_service::iis_service(const target& t, service_env& env) : target_(t), env_(e
   if (cfg.contains("history_keep") && cfg["history_keep"].is_number_unsigned()) {
     history_keep_ = std::max<size_t>(1, cfg["history_keep"].get<size_t>());
   }
+  if (t.kind == target_kind::local) identity_writer_ = make_ahadmin_identity_writer();
 }
 
 preserving_xml& iis_service::doc() {
@@ -211,8 +212,7 @@ preserving_xml& iis_service::doc() {
   return *doc_;
 }
 
-void iis_service::commit_step() {
-  if (!doc_ || doc_->edit_count() == committed_edits_) return;
+void iis_service::ensure_unchanged_on_disk() const {
   // The file must still hold what smharden last read or wrote; someone else (IIS Manager, appcmd)
   // may have written it since.
   const std::string& expected = written_ ? *written_ : doc_->original();
@@ -225,11 +225,19 @@ void iis_service::commit_step() {
   } catch (const std::system_error& e) {
     throw service_error("failed", fmt::format("{}: cannot re-read before writing ({})", path_.string(), e.what()));
   }
-  if (!wrote_this_run_) {
-    if (env_.before_file_write) env_.before_file_write(path_);
-    write_history_copy(doc_->original());
-    wrote_this_run_ = true;
-  }
+}
+
+void iis_service::journal_first_write() {
+  if (wrote_this_run_) return;
+  if (env_.before_file_write) env_.before_file_write(path_);
+  write_history_copy(written_ ? *written_ : doc_->original());
+  wrote_this_run_ = true;
+}
+
+void iis_service::commit_step() {
+  if (!doc_ || doc_->edit_count() == committed_edits_) return;
+  ensure_unchanged_on_disk();
+  journal_first_write();
   // The document keeps the bytes first read and every edit since: serialize() gives the whole
   // new file without parsing what was just written again.
   std::string text = doc_->serialize();
@@ -261,6 +269,34 @@ void iis_service::write_history_copy(const std::string& bytes) {
     if (env_.before_file_write) env_.before_file_write(copies[i]);
     std::filesystem::remove(copies[i]);
   }
+}
+
+json iis_service::set_identity_through_iis(const std::string& pool, const std::string& user,
+                                           const std::string& password) {
+  if (!identity_writer_) {
+    throw service_error("unavailable",
+                        fmt::format("setting an app pool password needs IIS's configuration API, which only a Windows "
+                                    "server with IIS has; IIS must encrypt the password. Set it in IIS Manager: "
+                                    "Application Pools > {} > Advanced Settings > Identity > Custom account",
+                                    pool));
+  }
+  // IIS writes the file itself: this step's edits go first, then the same checks and journal entry as
+  // a commit of ours, then the document is read again to see what IIS wrote.
+  commit_step();
+  ensure_unchanged_on_disk();
+  journal_first_write();
+  identity_writer_->set_specific_user(pool, user, password);
+  if (env_.log) env_.log(fmt::format("iis: app pool \"{}\" now runs as {} (password set through IIS)", pool, user));
+  doc_.reset();
+  written_.reset();
+  on_disk_.reset();
+  committed_edits_ = 0;
+  preserving_xml& d = doc();
+  return app_pool_json(d, require_app_pool(d, pool));
+}
+
+void iis_service::use_identity_writer(std::unique_ptr<app_pool_identity_writer> writer) {
+  identity_writer_ = std::move(writer);
 }
 
 void iis_service::discard_step() {
@@ -398,12 +434,7 @@ void iis_service::register_methods(registry& r) {
                             secret_name));
           }
           if (target_.kind == target_kind::local) {
-            throw service_error(
-                "unavailable",
-                fmt::format("setting an app pool password on a real server is not implemented yet: IIS must encrypt "
-                            "it, which needs appcmd (password off the command line) or the IIS COM API. Set it in "
-                            "IIS Manager: Application Pools > {} > Advanced Settings > Identity > Custom account",
-                            pool.attribute("name").value()));
+            return set_identity_through_iis(pool.attribute("name").value(), user, *env_.secret(secret_name));
           }
         }
         pugi::xml_node pm = pool.child("processModel");

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "services/iis/app_pool_identity_writer.hpp"
 #include "services/iis/preserving_xml.hpp"
 #include "services/service.hpp"
 
@@ -46,9 +47,15 @@ class iis_service final : public service {
   const std::filesystem::path& path() const noexcept { return path_; }
   /// Folder of the bounded history copies (one per run that writes).
   const std::filesystem::path& history_dir() const noexcept { return history_dir_; }
+  /// Replaces what sets SpecificUser passwords on a local target (the IIS COM API on Windows,
+  /// none elsewhere); tests put a stand-in for IIS here.
+  void use_identity_writer(std::unique_ptr<app_pool_identity_writer> writer);
 
  private:
   preserving_xml& doc();
+  void ensure_unchanged_on_disk() const;
+  void journal_first_write();
+  json set_identity_through_iis(const std::string& pool, const std::string& user, const std::string& password);
 
   target target_;
   service_env& env_;
@@ -62,6 +69,7 @@ class iis_service final : public service {
   std::optional<std::string> written_;  // what the last commit wrote (the document still holds the first bytes)
   size_t committed_edits_ = 0;          // doc_->edit_count() at the last commit
   bool wrote_this_run_ = false;
+  std::unique_ptr<app_pool_identity_writer> identity_writer_;
 };
 
 }  // namespace iis
