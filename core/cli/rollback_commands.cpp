@@ -72,8 +72,9 @@ void run_rollback(cli_context& ctx, const rollback_options& o) {
   if (o.last) {
     const auto last = journal::last_apply_run(core::state_dir());
     if (!last) {
-      throw core::usage_error(fmt::format("rollback --last: no apply run in {}; nothing to roll back",
-                                          journal::runs_dir(core::state_dir()).string()));
+      throw core::usage_error(
+          fmt::format("rollback --last: no apply run that changed anything in {}; nothing to roll back",
+                      journal::runs_dir(core::state_dir()).string()));
     }
     req.run_id = last->id;
   } else {
@@ -129,7 +130,7 @@ void add_rollback_commands(CLI::App& app, cli_context& ctx) {
   static rollback_options rb;
   auto* rollback =
       app.add_subcommand("rollback", "Undo an apply run's changes from its journal (newest first); safe to repeat");
-  rollback->add_flag("--last", rb.last, "Roll back the most recent apply run");
+  rollback->add_flag("--last", rb.last, "Roll back the most recent apply run that changed something");
   rollback->add_option("run_id", rb.run_id, "The apply run to roll back (see `smharden history`)");
   rollback->add_option("--only", rb.only, "Undo only these steps (comma-separated, repeatable)");
   rollback->add_option("--target", rb.target, "Target to restore, when it moved since the run (default: the run's)");

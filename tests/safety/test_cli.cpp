@@ -200,6 +200,24 @@ TEST_CASE("apply journals every change write-ahead; rollback restores every byte
   CHECK_THAT(table.out, Catch::Contains(run_id));
 }
 
+TEST_CASE("rollback --last skips a later apply that changed nothing") {
+  lab_run t(churn_profile());
+  const proc_result first = t.apply();
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::string changed_run = first.out_json()["run_id"];
+  const proc_result second = t.apply();  // compliant now: nothing to change
+  REQUIRE(second.exit_code == 0);
+  REQUIRE(second.out_json()["run_id"] != changed_run);
+  CHECK(t.history().back()["mutations"] == 0);
+
+  const proc_result rb = t.rollback();
+  INFO(rb.out << rb.err);
+  REQUIRE(rb.exit_code == 0);
+  CHECK(rb.out_json()["rolls_back"] == changed_run);
+  CHECK(t.restored());
+}
+
 TEST_CASE("the IIS history copy is journaled; rollback removes it and what a killed copy left behind") {
   json profile = churn_profile();
   profile["steps"]["safety-churn-b"] = {{"params", {{"bindings", {"127.0.0.1:9998:"}}}}};
