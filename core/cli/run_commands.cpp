@@ -121,7 +121,7 @@ void finish_apply(cli_context& ctx, const run_command_options& o, const core::ru
       report.extra["health"] = {{"skipped", interrupted ? "the run was interrupted" : "the apply failed"}};
     } else {
       if (pending > 0) {
-        report.notices.push_back("health probe ran with restarts still pending: it shows the server as it runs now");
+        report.notices.emplace_back("health probe ran with restarts still pending: it shows the server as it runs now");
       }
       json health = probe_health(ctx, health_cfg, opts.target);
       journal.record("health", health);

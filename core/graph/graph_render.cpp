@@ -72,7 +72,7 @@ std::string to_dot(const std::vector<std::string>& ordered, const std::map<std::
   }
   for (const edge& e : edges_between(ordered, plugins)) {
     std::vector<std::string> attrs;
-    if (e.is_after) attrs.push_back("style=dashed");
+    if (e.is_after) attrs.emplace_back("style=dashed");
     if (!e.range.empty()) attrs.push_back("label=" + quoted(e.range));
     std::string joined;
     for (const auto& a : attrs) joined += (joined.empty() ? "" : ", ") + a;

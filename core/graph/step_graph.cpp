@@ -103,6 +103,7 @@ std::vector<std::string> order_steps(const std::vector<std::string>& steps,
     const std::string& id = steps[i];
     if (!plugins.count(id)) {
       std::vector<std::string> known;
+      known.reserve(plugins.size());
       for (const auto& [k, v] : plugins) known.push_back(k);
       problems.push_back(
           fmt::format("step {} has no installed plugin of that id. Fix: install it, or remove it from "
@@ -127,6 +128,7 @@ std::vector<std::string> order_steps(const std::vector<std::string>& steps,
 
   // Problems are listed in run order (profile position, then id).
   std::vector<sort_key> by_position;
+  by_position.reserve(position.size());
   for (const auto& [id, pos] : position) by_position.emplace_back(pos, id);
   std::sort(by_position.begin(), by_position.end());
   for (const auto& [pos, id] : by_position) check_requirements(plugins.at(id), plugins, problems);

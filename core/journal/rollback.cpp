@@ -237,7 +237,7 @@ rollback_result rollback_runner::run(const rollback_request& request, const std:
       if (cancel.load()) {
         interrupted = true;
         obs.record("interrupt", {{"after_seq", obs.mutations()}});
-        notices.push_back("the rollback was interrupted; run it again to finish (it is safe to repeat)");
+        notices.emplace_back("the rollback was interrupted; run it again to finish (it is safe to repeat)");
         break;
       }
       const std::string step = order[i]->step;
@@ -262,6 +262,7 @@ rollback_result rollback_runner::run(const rollback_request& request, const std:
         }
         if (!missing.empty()) {
           std::vector<std::string> how;
+          how.reserve(missing.size());
           for (const auto& name : missing) {
             how.push_back(fmt::format("--secret-file {}=PATH or {}", name, core::secret_store::env_name(name)));
           }

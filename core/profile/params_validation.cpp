@@ -380,9 +380,9 @@ void validate_step(const step_config& step, const json& schema_json, std::vector
       }
       for (const auto& [name, unused] : value->items()) {
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-        if (subschema_at(schema_json, params, [&] {
+        if (subschema_at(schema_json, params, [&, &key = name] {
               auto t = tokens;
-              t.push_back(name);
+              t.push_back(key);
               return t;
             }())) {
           continue;  // matched by patternProperties
@@ -422,6 +422,7 @@ json apply_schema_defaults(const json& params, const json& schema) {
 void validate_params(const profile& p, const std::map<std::string, json>& schemas_by_plugin) {
   std::vector<std::string> lines;
   std::vector<std::string> installed;
+  installed.reserve(schemas_by_plugin.size());
   for (const auto& [id, schema] : schemas_by_plugin) installed.push_back(id);
   for (const step_config& step : p.steps) {
     if (!step.enabled) continue;

@@ -350,7 +350,7 @@ profile load_profile(const fs::path& file) {
     }
     if (!doc.contains("steps")) continue;
     for (const auto& [id, step] : doc["steps"].items()) {
-      auto it = std::find_if(steps.begin(), steps.end(), [&](const step_config& s) { return s.id == id; });
+      auto it = std::find_if(steps.begin(), steps.end(), [&key = id](const step_config& s) { return s.id == key; });
       if (it == steps.end()) {
         step_config s;
         s.id = id;

@@ -102,7 +102,7 @@ std::string read_file(const std::filesystem::path& path) {
   std::string out(ec ? 0 : static_cast<std::size_t>(size), '\0');
   in.read(out.data(), static_cast<std::streamsize>(out.size()));
   out.resize(static_cast<std::size_t>(in.gcount()));
-  std::array<char, 64 * 1024> chunk{};
+  std::array<char, 65536> chunk{};
   while (in && (in.read(chunk.data(), chunk.size()), in.gcount() > 0)) {
     out.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
   }

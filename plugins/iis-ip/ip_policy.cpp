@@ -83,7 +83,7 @@ void lockout_guard(const std::vector<entry>& want, bool allow_unlisted, const js
     mgmt.push_back(*c);
   }
   if (!allow_unlisted && mgmt.empty()) {
-    p.refusals.push_back(
+    p.refusals.emplace_back(
         "the profile lists no management_cidrs, so smharden cannot prove the operators keep access; add your "
         "management ranges to \"management_cidrs\" (and to \"allow\") before denying unlisted addresses");
   }

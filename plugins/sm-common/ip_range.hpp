@@ -17,7 +17,8 @@ struct ip_value {
   std::uint64_t high = 0;
   std::uint64_t low = 0;
   friend bool operator==(const ip_value&, const ip_value&) = default;
-  friend auto operator<=>(const ip_value&, const ip_value&) = default;
+  // clang-tidy 14 reads the defaulted <=>'s comparison with 0 as a null pointer constant.
+  friend auto operator<=>(const ip_value&, const ip_value&) = default;  // NOLINT(modernize-use-nullptr)
 };
 
 struct ip_range {

@@ -156,7 +156,7 @@ std::filesystem::path config_path(const target& t) {
     return std::filesystem::path(windir != nullptr ? windir : "C:\\Windows") / "system32" / "inetsrv" / "config" /
            "applicationHost.config";
   }
-  const auto in_iis = t.root / "iis" / "applicationHost.config";
+  auto in_iis = t.root / "iis" / "applicationHost.config";
   if (t.kind == target_kind::offline && !std::filesystem::exists(in_iis) &&
       std::filesystem::exists(t.root / "applicationHost.config")) {
     return t.root / "applicationHost.config";
@@ -371,6 +371,7 @@ void iis_service::register_methods(registry& r) {
                                          path_.string(), fmt::join(dirs, " or ")));
        }
        std::vector<std::string> candidates;
+       candidates.reserve(hits.size());
        for (auto s : hits) {
          candidates.push_back(fmt::format("\"{}\" ({})", s.attribute("name").value(), site_physical_path(s)));
        }
@@ -640,7 +641,7 @@ void iis_service::register_methods(registry& r) {
           entries.emplace();
           for (const json& e : p["entries"]) entries->push_back(entry_params(e));
         }
-        const json before = ip_security_json(d, site);
+        json before = ip_security_json(d, site);
         const bool entries_same = !entries || before["entries"] == json(*entries);
         const bool attrs_same = (!allow_unlisted || before["allow_unlisted"] == *allow_unlisted) &&
                                 (!action || before["deny_action"] == *action) &&
@@ -696,7 +697,7 @@ void iis_service::register_methods(registry& r) {
           std::string value;
         };
         std::vector<edit> edits;
-        const json before = dynamic_ip_security_json(d, site);
+        json before = dynamic_ip_security_json(d, site);
         auto want_bool = [&](const json& obj, const json& have, const char* key, const char* element,
                              const char* attr) {
           if (const auto v = optional_bool(obj, key); v && have[key] != *v)

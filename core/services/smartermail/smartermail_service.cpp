@@ -42,7 +42,7 @@ json rule_values(const json& rule) {
   return v;
 }
 
-json sorted(json list) {
+json sorted(const json& list) {
   std::vector<std::string> items;
   for (const auto& e : list) items.push_back(e.get<std::string>());
   std::sort(items.begin(), items.end());

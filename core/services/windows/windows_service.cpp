@@ -31,7 +31,7 @@ void check_params(const json& params, const std::string& method, std::initialize
                               ": passwords are never passed as values (params are journaled); supply the "
                               "password as a secret and pass its name in \"password_secret\"");
     }
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+    if (std::none_of(allowed.begin(), allowed.end(), [&k = key](const char* a) { return k == a; })) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
       throw service_error("invalid_params",
