@@ -7,34 +7,23 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <string>
 
+#include "service_error_text.hpp"
 #include "services/iis/app_pool_identity_writer.hpp"
 #include "services/iis/iis_service.hpp"
 #include "services/service_registry.hpp"
 #include "util/atomic_file.hpp"
 
 using namespace smharden::services;
-
-namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const service_error& e) {
-    return e.code() + ": " + e.what();
-  }
-  return "no error";
-}
-
-}  // namespace
+using smharden::test::service_error_text;
 
 TEST_CASE("IIS COM API: without IIS the app pool password is refused as unavailable, naming IIS") {
   auto writer = iis::make_ahadmin_identity_writer();
   REQUIRE(writer != nullptr);
-  const std::string error = error_of([&] { writer->set_specific_user("SmarterMail", ".\\smartermail-svc", "Pw-1"); });
+  const std::string error =
+      service_error_text([&] { writer->set_specific_user("SmarterMail", ".\\smartermail-svc", "Pw-1"); });
   INFO(error);
   CHECK(error.rfind("unavailable: ", 0) == 0);
   CHECK(error.find("WritableAdminManager") != std::string::npos);
@@ -59,7 +48,7 @@ TEST_CASE("IIS COM API: a local target's set_identity goes to IIS and leaves the
   iis::iis_service svc(t, env);
   registry reg;
   svc.register_methods(reg);
-  const std::string error = error_of([&] {
+  const std::string error = service_error_text([&] {
     reg.find("iis.app_pool.set_identity")
         ->invoke({{"name", "SmarterMail"},
                   {"identity_type", "SpecificUser"},

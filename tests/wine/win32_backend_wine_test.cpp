@@ -15,11 +15,13 @@
 #include <fstream>
 #include <string>
 
+#include "service_error_text.hpp"
 #include "services/service_registry.hpp"
 #include "services/windows/win32/win32_backend.hpp"
 
 using namespace smharden::services;
 using namespace smharden::services::windows;
+using smharden::test::service_error_text;
 
 namespace {
 
@@ -79,16 +81,6 @@ class scratch_service {
 
 std::string unique_name(const char* prefix) { return prefix + std::to_string(GetCurrentProcessId()); }
 
-template <typename F>
-std::string error_code_of(F&& f) {
-  try {
-    f();
-  } catch (const service_error& e) {
-    return e.code() + ": " + e.what();
-  }
-  return "no error";
-}
-
 }  // namespace
 
 TEST_CASE("SCM: create, read config, set logon, start, stop, delete") {
@@ -140,7 +132,7 @@ TEST_CASE("SCM: create, read config, set logon, start, stop, delete") {
 TEST_CASE("SCM: a service that stops during start is a failed start with its exit code") {
   win32::win32_backend backend;
   scratch_service svc(unique_name("smharden-wine-fail-"), dummy_service_path() + " --fail-start");
-  const std::string error = error_code_of([&] { backend.start_service(svc.name()); });
+  const std::string error = service_error_text([&] { backend.start_service(svc.name()); });
   INFO(error);
   CHECK(error.rfind("failed: ", 0) == 0);
   CHECK(error.find("service-specific exit code 42") != std::string::npos);
@@ -151,9 +143,10 @@ TEST_CASE("SCM: a missing service is nullopt on read and not_found on control") 
   win32::win32_backend backend;
   const std::string name = "smharden-no-such-service";
   CHECK_FALSE(backend.get_service(name).has_value());
-  for (const auto& error :
-       {error_code_of([&] { backend.stop_service(name); }), error_code_of([&] { backend.start_service(name); }),
-        error_code_of([&] { backend.set_service_logon(name, "LocalSystem", std::string()); })}) {
+  for (const auto& error : {service_error_text([&] { backend.stop_service(name); }),
+                            service_error_text([&] { backend.start_service(name); }), service_error_text([&] {
+                              backend.set_service_logon(name, "LocalSystem", std::string());
+                            })}) {
     INFO(error);
     CHECK(error.rfind("not_found: OpenServiceW(smharden-no-such-service) failed: ERROR_SERVICE_DOES_NOT_EXIST (1060)",
                       0) == 0);
@@ -180,14 +173,14 @@ TEST_CASE("accounts: well-known names and SIDs resolve, unknown names do not") {
 TEST_CASE("users and rights: read paths and errors (writes are stubs under Wine)") {
   win32::win32_backend backend;
   CHECK_FALSE(backend.get_user("smharden-no-such-user").has_value());
-  CHECK(error_code_of([&] { (void)backend.get_user("OTHERDOMAIN\\someone"); }).rfind("invalid_params: ", 0) == 0);
+  CHECK(service_error_text([&] { (void)backend.get_user("OTHERDOMAIN\\someone"); }).rfind("invalid_params: ", 0) == 0);
   // Wine's LSA answers STATUS_OBJECT_NAME_NOT_FOUND for every account: "no rights", not an error.
   CHECK_NOTHROW(backend.account_rights("BUILTIN\\Users"));
-  const std::string missing = error_code_of([&] { (void)backend.account_rights("smharden-no-such-user"); });
+  const std::string missing = service_error_text([&] { (void)backend.account_rights("smharden-no-such-user"); });
   INFO(missing);
   CHECK(missing.rfind("not_found: ", 0) == 0);
   CHECK(missing.find("ERROR_NONE_MAPPED (1332)") != std::string::npos);
-  CHECK(error_code_of([&] { backend.grant_right("Users", "not a right"); }).rfind("invalid_params: ", 0) == 0);
+  CHECK(service_error_text([&] { backend.grant_right("Users", "not a right"); }).rfind("invalid_params: ", 0) == 0);
 }
 
 TEST_CASE("ACL: a folder's DACL is read, a missing folder is not_found, a file is refused") {
@@ -211,17 +204,19 @@ TEST_CASE("ACL: a folder's DACL is read, a missing folder is not_found, a file i
   // No explicit ACE for this trustee: nothing is written.
   CHECK_NOTHROW(backend.revoke_aces(dir.string(), "S-1-5-32-546"));
 
-  const std::string missing = error_code_of([&] { (void)backend.get_acl((dir / "missing").string()); });
+  const std::string missing = service_error_text([&] { (void)backend.get_acl((dir / "missing").string()); });
   INFO(missing);
   CHECK(missing.rfind("not_found: GetFileAttributesW(", 0) == 0);
 
   const auto file = dir / "file.txt";
   std::ofstream(file) << "x";
-  CHECK(error_code_of([&] { (void)backend.get_acl(file.string()); }).rfind("invalid_params: ", 0) == 0);
+  CHECK(service_error_text([&] { (void)backend.get_acl(file.string()); }).rfind("invalid_params: ", 0) == 0);
   std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("input that is not valid UTF-8 is refused before any call") {
   win32::win32_backend backend;
-  CHECK(error_code_of([&] { (void)backend.get_service(std::string("bad\xff", 4)); }).rfind("invalid_params: ", 0) == 0);
+  CHECK(service_error_text([&] {
+          (void)backend.get_service(std::string("bad\xff", 4));
+        }).rfind("invalid_params: ", 0) == 0);
 }
