@@ -4,7 +4,7 @@
 //   check   - the three IIS steps' check logic through the iis service
 //             (a fresh service per run: lazy parse included);
 //   apply   - the three steps' apply: plan, mutating calls, commit_step each
-//             (history copy, atomic write, re-parse before the next step);
+//             (history copy, atomic write; the document is kept between steps);
 // and the process's peak RSS. Targets: check <= 3x parse, apply <= 5x parse,
 // RSS < 150 MB. Service level (no plugin loading, no CLI process).
 // Given the smharden executable and the baseline profile, it also times the
