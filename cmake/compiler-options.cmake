@@ -3,8 +3,9 @@
 add_library(smharden_warnings INTERFACE)
 add_library(smharden::warnings ALIAS smharden_warnings)
 target_compile_options(smharden_warnings INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
-  -Wcast-align -Wformat=2 -Wimplicit-fallthrough -Werror)
+  -Wall -Wextra -Wpedantic -Wshadow -Wcast-align -Wformat=2 -Wimplicit-fallthrough -Werror
+  # C++ only: the C files (the ABI header compiled as C) would warn that they do not apply.
+  $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor -Woverloaded-virtual>)
 
 if(SMHARDEN_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)

@@ -197,6 +197,48 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
     for (const auto& dep : transitive_requires(id, plan.nodes)) needed_as_dependency.insert(dep);
   }
 
+  // Apply: the unselected steps the selection requires are checked before anything changes. One
+  // that is not compliant would block the steps that need it half-way through the run, and the
+  // failed apply would then be rolled back; refusing every change up front ends in the same state
+  // without changing the server twice.
+  struct dependency_check {
+    json findings;
+    std::size_t open = 0;
+    std::string error;
+  };
+  std::map<std::string, dependency_check> prechecked;
+  std::vector<std::string> unmet;
+  if (opts.mode == run_mode::apply) {
+    for (const auto& id : plan.order) {
+      if (plan.selected.count(id) != 0 || needed_as_dependency.count(id) == 0 || cancel.load()) continue;
+      const loaded_plugin* plugin = plugins_.find(id);
+      if (plugin == nullptr) continue;
+      dependency_check c;
+      smh_plugin_instance* inst = pool.get(*plugin, c.error);
+      std::string severity = plugin->manifest().severity;
+      if (const step_config* cfg = plan.prof.find_step(id); cfg != nullptr && cfg->severity) severity = *cfg->severity;
+      current_step = id;
+      if (inst != nullptr && run_check(*plugin, inst, plan.params.at(id), id, severity, c.findings, c.error)) {
+        c.open = apply_waivers(id, c.findings, plan.prof.waivers, today, notices);
+      } else if (c.error.empty()) {
+        c.error = "plugin not loaded";
+      }
+      if (!c.error.empty() || c.open > 0) unmet.push_back(id);
+      prechecked.emplace(id, std::move(c));
+    }
+  }
+  const bool refuse_changes = !unmet.empty();
+  std::string refusal;
+  if (refuse_changes) {
+    refusal = fmt::format(
+        "nothing was applied: {} {} not compliant and not selected, and selected steps require {}. Add "
+        "--with-deps, apply {} first, or leave out the steps that require {}",
+        fmt::join(unmet, ", "), unmet.size() == 1 ? "is" : "are", unmet.size() == 1 ? "it" : "them",
+        unmet.size() == 1 ? "it" : "them", unmet.size() == 1 ? "it" : "them");
+    notices.insert(refusal);
+    log_.write(SMH_LOG_WARN, refusal);
+  }
+
   std::size_t index = 0;
   const std::size_t total = plan.selected.size();
   for (const auto& id : plan.order) {
@@ -262,12 +304,24 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
 
     json findings;
     current_step = id;
-    if (!run_check(*plugin, inst, params, id, result.severity, findings, error)) {
-      result.findings = findings;
-      finish(step_status::error, error);
-      continue;
+    std::size_t open = 0;
+    if (const auto pre = prechecked.find(id); pre != prechecked.end()) {
+      // Checked before anything changed, and nothing has changed since.
+      findings = pre->second.findings;
+      if (!pre->second.error.empty()) {
+        result.findings = findings;
+        finish(step_status::error, pre->second.error);
+        continue;
+      }
+      open = pre->second.open;
+    } else {
+      if (!run_check(*plugin, inst, params, id, result.severity, findings, error)) {
+        result.findings = findings;
+        finish(step_status::error, error);
+        continue;
+      }
+      open = apply_waivers(id, findings, plan.prof.waivers, today, notices);
     }
-    std::size_t open = apply_waivers(id, findings, plan.prof.waivers, today, notices);
     result.findings = findings;
 
     if (!selected) {
@@ -283,6 +337,10 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
     }
     if (opts.mode == run_mode::check) {
       finish(step_status::drift);
+      continue;
+    }
+    if (refuse_changes) {
+      finish(step_status::drift, refusal);
       continue;
     }
     if (count_automatable(findings) == 0) {

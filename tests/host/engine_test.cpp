@@ -156,6 +156,31 @@ TEST_CASE("selection: an unselected dependency that is not compliant blocks, --w
   CHECK(step_of(after, "tp-beta").status == step_status::applied);
 }
 
+TEST_CASE("apply: an unselected dependency that is not compliant stops every change before the first one", "[engine]") {
+  engine_harness h;
+  const auto text = profile(R"("tp-alpha": {}, "tp-beta": {}, "tp-delta": {})");
+  smharden::core::selection beta_and_delta;
+  beta_and_delta.only = {"tp-beta", "tp-delta"};
+  const auto refused = h.run(text, run_mode::apply, beta_and_delta);
+  CHECK(step_of(refused, "tp-beta").status == step_status::blocked);
+  // tp-delta does not need tp-alpha, but applying it alone would only be rolled back with the failed run.
+  CHECK(step_of(refused, "tp-delta").status == step_status::drift);
+  CHECK_THAT(step_of(refused, "tp-delta").reason, Catch::Contains("nothing was applied"));
+  CHECK(h.state.sets == 0);
+  CHECK(refused.exit_code == 4);
+  REQUIRE(refused.notices.size() == 1);
+  CHECK_THAT(refused.notices[0],
+             Catch::Contains("tp-alpha is not compliant and not selected") && Catch::Contains("--with-deps"));
+
+  // The control: without the step that needs tp-alpha, tp-delta is applied.
+  smharden::core::selection delta;
+  delta.only = {"tp-delta"};
+  const auto applied = h.run(text, run_mode::apply, delta);
+  CHECK(step_of(applied, "tp-delta").status == step_status::applied);
+  CHECK(applied.notices.empty());
+  CHECK(applied.exit_code == 0);
+}
+
 TEST_CASE("restarts are batched: one per service per run, or left pending", "[engine]") {
   engine_harness h;
   const auto text = profile(
