@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "errors.hpp"
+#include "util/durable_write.hpp"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -22,16 +23,6 @@ namespace {
   throw core::runtime_error(fmt::format("journal {}: {}", file.string(), what));
 }
 
-#ifndef _WIN32
-void sync_folder(const std::filesystem::path& dir) {
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-}
-#endif
-
 }  // namespace
 
 journal_writer::journal_writer(const std::filesystem::path& file) : file_(file) {
@@ -44,7 +35,7 @@ journal_writer::journal_writer(const std::filesystem::path& file) : file_(file) 
   fd_ = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd_ < 0) fail(file, fmt::format("cannot open for appending ({})", std::strerror(errno)));
   // The new directory entry must survive a crash too.
-  sync_folder(file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path());
+  util::sync_folder(file.parent_path());
 #endif
 }
 
@@ -67,17 +58,8 @@ void journal_writer::write_all(const std::string& bytes) {
     fail(file_, fmt::format("cannot flush to disk (error {})", GetLastError()));
   }
 #else
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail(file_, fmt::format("cannot write ({})", std::strerror(errno)));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  while (::fsync(fd_) != 0) {
-    if (errno != EINTR) fail(file_, fmt::format("cannot flush to disk ({})", std::strerror(errno)));
+  if (const int err = util::write_all_and_sync(fd_, bytes); err != 0) {
+    fail(file_, fmt::format("cannot write to disk ({})", std::strerror(err)));
   }
 #endif
 }

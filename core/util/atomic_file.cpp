@@ -14,6 +14,8 @@
 #include <unistd.h>
 #endif
 
+#include "util/durable_write.hpp"
+
 namespace smharden::util {
 namespace {
 
@@ -52,24 +54,12 @@ void write_and_replace(const std::filesystem::path& tmp, const std::filesystem::
 void write_and_replace(const std::filesystem::path& tmp, const std::filesystem::path& path, std::string_view content) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) fail(tmp, "cannot create");
-  size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int saved = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      errno = saved;
-      fail(tmp, "cannot write");
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int saved = errno;
+  int err = write_all_and_sync(fd, content);
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) {
     ::unlink(tmp.c_str());
-    errno = saved;
-    fail(tmp, "cannot flush");
+    errno = err;
+    fail(tmp, "cannot write");
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const int saved = errno;
@@ -77,12 +67,7 @@ void write_and_replace(const std::filesystem::path& tmp, const std::filesystem::
     errno = saved;
     fail(path, "cannot replace");
   }
-  const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  sync_folder(path.parent_path());
 }
 #endif
 
