@@ -72,13 +72,7 @@ std::int64_t now_ns() {
 
 /// The post-apply health probe over a read-only set of the target's services.
 nlohmann::json probe_health(cli_context& ctx, const nlohmann::json& config, const services::target& target) {
-  services::service_env env;
-  env.state_dir = core::state_dir();
-  env.secret = [&ctx](const std::string& name) { return ctx.secret_store().get(name); };
-  env.log = [&ctx](const std::string& line) { ctx.audit().write(SMH_LOG_INFO, line); };
-  env.before_file_write = [](const std::filesystem::path& file) {
-    throw services::service_error("refused", fmt::format("the health probe does not write ({})", file.string()));
-  };
+  services::service_env env = read_only_env(ctx, "the health probe");
   services::service_list list = services::make_services(target, env);
   services::registry methods;
   for (auto& s : list) s->register_methods(methods);

@@ -6,8 +6,8 @@
 
 #include <iostream>
 
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "engine/state_dir.hpp"
 #include "errors.hpp"
 #include "services/smartermail/smartermail_service.hpp"
 
@@ -24,13 +24,7 @@ void add_smartermail_command(CLI::App& app, cli_context& ctx) {
   probe->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
   probe->callback([&ctx] {
     const services::target t = ctx.resolve_target(target_spec);
-    services::service_env env;
-    env.state_dir = core::state_dir();
-    env.secret = [&ctx](const std::string& name) { return ctx.secret_store().get(name); };
-    env.log = [&ctx](const std::string& line) { ctx.audit().write(SMH_LOG_INFO, line); };
-    env.before_file_write = [](const std::filesystem::path& file) {
-      throw services::service_error("refused", fmt::format("the probe is read-only ({})", file.string()));
-    };
+    services::service_env env = read_only_env(ctx, "the route probe");
     const nlohmann::json report = services::probe_routes(t, env);
     const auto& summary = report["summary"];
     const bool all_ok = summary["shape_ok"] == summary["read_routes_probed"];

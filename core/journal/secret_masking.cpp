@@ -2,18 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
+
+#include "util/ascii_lower.hpp"
 
 namespace smharden::journal {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 nlohmann::json masked(const nlohmann::json& v, const core::redactor& redact) {
   if (v.is_object()) {
@@ -40,7 +34,7 @@ bool is_secret_value_key(std::string_view key) {
   static constexpr std::array<std::string_view, 12> names = {
       "password", "new_password", "old_password",  "passwd",  "secret",    "secret_value",
       "token",    "access_token", "refresh_token", "api_key", "totp_seed", "totp_secret"};
-  const std::string k = lower(key);
+  const std::string k = util::ascii_lower(key);
   return std::find(names.begin(), names.end(), k) != names.end();
 }
 

@@ -6,19 +6,13 @@
 #include <cctype>
 
 #include "services/service_registry.hpp"
+#include "util/ascii_lower.hpp"
 
 namespace smharden::services::iis {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string normalize_path(std::string_view p) {
-  std::string out = lower(p);
+  std::string out = util::ascii_lower(p);
   std::replace(out.begin(), out.end(), '/', '\\');
   for (const char* var : {"%systemdrive%", "%homedrive%"}) {
     const std::string v(var);
