@@ -192,6 +192,12 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
     return r.ok;
   };
 
+  // The profile's severity for a step, else its plugin's default.
+  auto severity_of = [&](const std::string& id, const loaded_plugin* plugin) {
+    if (const step_config* cfg = plan.prof.find_step(id); cfg != nullptr && cfg->severity) return *cfg->severity;
+    return plugin != nullptr ? plugin->manifest().severity : std::string();
+  };
+
   std::set<std::string> needed_as_dependency;
   for (const auto& id : plan.selected) {
     for (const auto& dep : transitive_requires(id, plan.nodes)) needed_as_dependency.insert(dep);
@@ -215,10 +221,9 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
       if (plugin == nullptr) continue;
       dependency_check c;
       smh_plugin_instance* inst = pool.get(*plugin, c.error);
-      std::string severity = plugin->manifest().severity;
-      if (const step_config* cfg = plan.prof.find_step(id); cfg != nullptr && cfg->severity) severity = *cfg->severity;
       current_step = id;
-      if (inst != nullptr && run_check(*plugin, inst, plan.params.at(id), id, severity, c.findings, c.error)) {
+      if (inst != nullptr &&
+          run_check(*plugin, inst, plan.params.at(id), id, severity_of(id, plugin), c.findings, c.error)) {
         c.open = apply_waivers(id, c.findings, plan.prof.waivers, today, notices);
       } else if (c.error.empty()) {
         c.error = "plugin not loaded";
@@ -250,10 +255,8 @@ run_report engine::run(const run_plan& plan, const run_options& opts, const std:
       result.title = plugin->manifest().title;
       result.plugin_version = plugin->manifest().version;
       result.os_access = plugin->manifest().os_access;
-      result.severity = plugin->manifest().severity;
     }
-    if (const step_config* cfg = plan.prof.find_step(id); cfg != nullptr && cfg->severity)
-      result.severity = *cfg->severity;
+    result.severity = severity_of(id, plugin);
     const json& params = plan.params.at(id);
     const auto started = clock::now();
     auto finish = [&](step_status s, const std::string& reason = {}) {

@@ -282,8 +282,11 @@ json iis_service::set_identity_through_iis(const std::string& pool, const std::s
   }
   // IIS writes the file itself: this step's edits go first, then the same checks and journal entry as
   // a commit of ours, then the document is read again to see what IIS wrote.
-  commit_step();
-  ensure_unchanged_on_disk();
+  if (doc_->edit_count() != committed_edits_) {
+    commit_step();  // checks the file on disk before it writes
+  } else {
+    ensure_unchanged_on_disk();
+  }
   journal_first_write();
   identity_writer_->set_specific_user(pool, user, password);
   if (env_.log) env_.log(fmt::format("iis: app pool \"{}\" now runs as {} (password set through IIS)", pool, user));
