@@ -24,12 +24,12 @@
 #include <string>
 #include <vector>
 
+#include "base/atomic_file.hpp"
 #include "child_process.hpp"
 #include "iis-bindings/binding_policy.hpp"
 #include "iis-identity/identity_policy.hpp"
 #include "iis-ip/ip_policy.hpp"
 #include "services/iis/iis_service.hpp"
-#include "util/atomic_file.hpp"
 
 namespace {
 

@@ -15,7 +15,7 @@ endif()
 if(WIN32)
   # MinGW: one self-contained exe/dll each, no libstdc++/winpthread DLLs to ship.
   # Windows 10 / Server 2016 API level: BCryptHash and the BCRYPT_*_ALG_HANDLE
-  # pseudo-handles (core/util/sha256.cpp) are declared only from there on.
+  # pseudo-handles (core/base/sha256.cpp) are declared only from there on.
   add_compile_definitions(_WIN32_WINNT=0x0A00 WIN32_LEAN_AND_MEAN NOMINMAX UNICODE _UNICODE)
   add_link_options(-static -static-libgcc -static-libstdc++)
 endif()

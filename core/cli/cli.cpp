@@ -5,8 +5,8 @@
 
 #include <iostream>
 
+#include "base/errors.hpp"
 #include "cli/commands.hpp"
-#include "errors.hpp"
 
 namespace smharden::cli {
 

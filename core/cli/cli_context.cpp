@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "engine/state_dir.hpp"
-#include "errors.hpp"
+#include "base/errors.hpp"
+#include "runtime/state_dir.hpp"
 #include "services/service.hpp"
 
 #ifdef _WIN32
@@ -96,6 +96,14 @@ services::target cli_context::resolve_target(const std::string& spec) {
   }
   return services::parse_target("lab:" + dir.string());
 #endif
+}
+
+}  // namespace smharden::cli
+
+namespace smharden::cli {
+
+core::run_context cli_context::run_context() {
+  return core::run_context{registry(), secret_store(), redact, audit(), cancel, core::state_dir()};
 }
 
 }  // namespace smharden::cli

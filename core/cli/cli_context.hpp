@@ -10,10 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/audit_log.hpp"
-#include "engine/redactor.hpp"
-#include "engine/secret_store.hpp"
 #include "registry/plugin_registry.hpp"
+#include "run/run_context.hpp"
+#include "runtime/audit_log.hpp"
+#include "runtime/redactor.hpp"
+#include "runtime/secret_store.hpp"
 #include "services/target.hpp"
 
 namespace smharden::cli {
@@ -39,6 +40,8 @@ struct cli_context {
   /// --target as given, or the default: `local` on Windows, the user's lab
   /// elsewhere (created on first use, announced on stderr).
   services::target resolve_target(const std::string& spec);
+  /// What a run borrows from this process (plugins, secrets, audit log, Ctrl-C flag, state folder).
+  core::run_context run_context();
 };
 
 /// True when the stream is an interactive terminal.

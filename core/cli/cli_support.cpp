@@ -5,7 +5,7 @@
 #include <csignal>
 
 #include "cli/cli_context.hpp"
-#include "engine/state_dir.hpp"
+#include "runtime/state_dir.hpp"
 #include "services/service_registry.hpp"
 
 namespace smharden::cli {
@@ -18,17 +18,6 @@ extern "C" void on_stop_signal(int /*sig*/) {
 }
 
 }  // namespace
-
-services::service_env read_only_env(cli_context& ctx, const std::string& who) {
-  services::service_env env;
-  env.state_dir = core::state_dir();
-  env.secret = [&ctx](const std::string& name) { return ctx.secret_store().get(name); };
-  env.log = [&ctx](const std::string& line) { ctx.audit().write(SMH_LOG_INFO, line); };
-  env.before_file_write = [who](const std::filesystem::path& file) {
-    throw services::service_error("refused", fmt::format("{} does not write ({})", who, file.string()));
-  };
-  return env;
-}
 
 std::vector<std::string> split_commas(const std::vector<std::string>& items) {
   std::vector<std::string> out;

@@ -5,15 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "services/service.hpp"
-
 namespace smharden::cli {
-
-struct cli_context;
-
-/// The service environment of a command that only reads the target (the health probe, the route
-/// probe): `ctx`'s secrets and audit log, and every file write refused as `who` "does not write".
-services::service_env read_only_env(cli_context& ctx, const std::string& who);
 
 /// "a,b" "c" -> {"a", "b", "c"}: list options may be repeated or comma-separated.
 std::vector<std::string> split_commas(const std::vector<std::string>& items);

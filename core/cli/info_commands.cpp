@@ -2,10 +2,10 @@
 
 #include <iostream>
 
+#include "base/errors.hpp"
 #include "cli/commands.hpp"
-#include "engine/run_plan.hpp"
-#include "errors.hpp"
 #include "graph/step_graph.hpp"
+#include "run/run_plan.hpp"
 
 namespace smharden::cli {
 namespace {

@@ -4,12 +4,12 @@
 
 #include <iostream>
 
+#include "base/errors.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "engine/state_dir.hpp"
-#include "errors.hpp"
-#include "journal/rollback.hpp"
-#include "journal/run_folder.hpp"
+#include "run/rollback.hpp"
+#include "run/run_folder.hpp"
+#include "runtime/state_dir.hpp"
 
 namespace smharden::cli {
 namespace {
@@ -64,32 +64,19 @@ std::string render_rollback_text(const json& r) {
   return out;
 }
 
-void run_rollback(cli_context& ctx, const rollback_options& o) {
-  if (o.last == !o.run_id.empty()) {
-    throw core::usage_error("rollback: give either --last or a RUN_ID (see `smharden history`)");
-  }
+void rollback_command(cli_context& ctx, const rollback_options& o) {
   journal::rollback_request req;
-  if (o.last) {
-    const auto last = journal::last_apply_run(core::state_dir());
-    if (!last) {
-      throw core::usage_error(
-          fmt::format("rollback --last: no apply run that changed anything in {}; nothing to roll back",
-                      journal::runs_dir(core::state_dir()).string()));
-    }
-    req.run_id = last->id;
-  } else {
-    req.run_id = o.run_id;
-  }
+  req.last = o.last;
+  req.run_id = o.run_id;
   req.only = split_commas(o.only);
   req.target_spec = o.target;
   req.restart = !o.no_restart;
   req.reason = "operator";
-
-  journal::rollback_runner runner(ctx.secret_store(), ctx.redact, ctx.audit());
+  core::run_context run_ctx = ctx.run_context();
   journal::rollback_result result;
   {
     stop_signal_scope signals(ctx.cancel);
-    result = runner.run(req, core::state_dir(), ctx.cancel);
+    result = journal::run_rollback(run_ctx, req);
   }
 
   if (o.format == "json") {
@@ -137,7 +124,7 @@ void add_rollback_commands(CLI::App& app, cli_context& ctx) {
   rollback->add_option("--format", rb.format, "Console output: text or json")->check(CLI::IsMember({"text", "json"}));
   rollback->add_flag("--no-restart", rb.no_restart,
                      "Do not redo the run's service restarts / app pool recycles after undoing");
-  rollback->callback([&ctx] { run_rollback(ctx, rb); });
+  rollback->callback([&ctx] { rollback_command(ctx, rb); });
 
   static history_options hist;
   auto* history = app.add_subcommand("history", "List runs: id, mode, profile, outcome, rolled back or not");

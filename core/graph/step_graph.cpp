@@ -7,9 +7,9 @@
 #include <queue>
 #include <tuple>
 
-#include "errors.hpp"
+#include "base/did_you_mean.hpp"
+#include "base/errors.hpp"
 #include "graph/semver.hpp"
-#include "profile/did_you_mean.hpp"
 
 namespace smharden::core {
 namespace {

@@ -11,8 +11,8 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
-#include "errors.hpp"
-#include "profile/did_you_mean.hpp"
+#include "base/did_you_mean.hpp"
+#include "base/errors.hpp"
 #include "profile/problem_text.hpp"
 #include "profile/profile.hpp"
 

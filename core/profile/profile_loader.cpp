@@ -8,8 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include "errors.hpp"
-#include "profile/did_you_mean.hpp"
+#include "base/did_you_mean.hpp"
+#include "base/errors.hpp"
 #include "profile/network_address.hpp"
 #include "profile/problem_text.hpp"
 #include "profile/profile.hpp"

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "errors.hpp"
-#include "profile/did_you_mean.hpp"
+#include "base/did_you_mean.hpp"
+#include "base/errors.hpp"
 #include "profile/problem_text.hpp"
 
 namespace smharden::core {

@@ -1,14 +1,14 @@
 // The one place that knows every backend: which service serves which target.
 #include <fmt/format.h>
 
-#include "errors.hpp"
+#include "base/atomic_file.hpp"
+#include "base/errors.hpp"
 #include "services/host_service.hpp"
 #include "services/iis/iis_service.hpp"
 #include "services/net/net_service.hpp"
 #include "services/service.hpp"
 #include "services/smartermail/smartermail_service.hpp"
 #include "services/windows/windows_service.hpp"
-#include "util/atomic_file.hpp"
 
 namespace smharden::services {
 

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "errors.hpp"
+#include "base/errors.hpp"
 
 namespace smharden::services {
 namespace {

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "errors.hpp"
+#include "base/errors.hpp"
 #include "graph/step_graph.hpp"
 
 using namespace smharden::core;

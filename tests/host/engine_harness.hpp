@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.hpp"
-#include "engine/run_plan.hpp"
 #include "memory_service.hpp"
 #include "process.hpp"
 #include "profile/profile.hpp"
+#include "run/engine.hpp"
+#include "run/run_plan.hpp"
 
 namespace smharden::test {
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "base/errors.hpp"
 #include "engine_harness.hpp"
-#include "errors.hpp"
 #include "report/report_writers.hpp"
 
 using smharden::core::run_mode;

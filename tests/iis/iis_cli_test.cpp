@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <process.hpp>
 
-#include "util/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "base/atomic_file.hpp"
 #include "services/iis/iis_service.hpp"
-#include "util/atomic_file.hpp"
 
 namespace smharden::test {
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "errors.hpp"
+#include "base/errors.hpp"
 #include "profile/profile.hpp"
 #include "temp_profiles.hpp"
 

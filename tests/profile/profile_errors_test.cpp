@@ -1,7 +1,7 @@
 // Every way a profile can be wrong, with the exact message the user reads.
 #include <catch2/catch.hpp>
 
-#include "errors.hpp"
+#include "base/errors.hpp"
 #include "profile/profile.hpp"
 #include "temp_profiles.hpp"
 

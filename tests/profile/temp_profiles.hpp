@@ -6,7 +6,7 @@
 #include <random>
 #include <string>
 
-#include "errors.hpp"
+#include "base/errors.hpp"
 #include "profile/profile.hpp"
 
 namespace smharden::test {

@@ -2,7 +2,7 @@
 // many points across all steps, then `rollback --last`, and require that the
 // lab is byte-identical to before the apply and that no file is ever found
 // half-written. Kill points come from the CLI's test kill switch
-// (core/journal/test_kill_switch.hpp): after the Nth durable journal record,
+// (core/run/test_kill_switch.hpp): after the Nth durable journal record,
 // in the middle of the Nth record, and after the Nth mutating call returned
 // but before its outcome was journaled; a few trials kill the rollback
 // itself, and a few kill apply after a pseudo-random delay.

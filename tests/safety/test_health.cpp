@@ -5,13 +5,13 @@
 #include <atomic>
 #include <thread>
 
-#include "errors.hpp"
-#include "services/net/health_probe.hpp"
+#include "base/errors.hpp"
+#include "run/health_probe.hpp"
 #include "services/net/net_service.hpp"
 #include "services/service.hpp"
 
 using json = nlohmann::json;
-using smharden::services::net::health_config;
+using smharden::core::health_config;
 
 namespace {
 
@@ -122,19 +122,18 @@ TEST_CASE("run_health_probe retries until a check passes or attempts run out") {
   std::unique_ptr<smharden::services::service> keep;
   const auto methods = net_methods(env, keep);
   std::atomic<bool> cancel{false};
-  const json r = smharden::services::net::run_health_probe(
+  const json r = smharden::core::run_health_probe(
       {{"webmail", {{"url", broken.url()}}}, {"attempts", 2}, {"interval_ms", 1}}, methods, cancel);
   CHECK(r["ok"] == false);
   CHECK(r["attempts"] == 2);
   REQUIRE(r["checks"].size() == 1);
   CHECK(r["checks"][0]["status"] == 500);
   local_server fine(200);
-  const json s = smharden::services::net::run_health_probe(
+  const json s = smharden::core::run_health_probe(
       {{"webmail", {{"url", fine.url()}}}, {"attempts", 3}, {"interval_ms", 1}}, methods, cancel);
   CHECK(s["ok"] == true);
   CHECK(s["attempts"] == 1);
   // smartermail_login without a smartermail service on this registry is a failed check, not a crash.
-  const json t =
-      smharden::services::net::run_health_probe({{"smartermail_login", true}, {"attempts", 1}}, methods, cancel);
+  const json t = smharden::core::run_health_probe({{"smartermail_login", true}, {"attempts", 1}}, methods, cancel);
   CHECK(t["ok"] == false);
 }

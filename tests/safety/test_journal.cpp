@@ -5,15 +5,15 @@
 #include <atomic>
 #include <fstream>
 
+#include "base/atomic_file.hpp"
 #include "cli_harness.hpp"
-#include "engine/redactor.hpp"
-#include "journal/journal_file.hpp"
-#include "journal/journal_observer.hpp"
-#include "journal/journaled_run.hpp"
-#include "journal/run_folder.hpp"
-#include "journal/secret_masking.hpp"
+#include "run/journal_file.hpp"
+#include "run/journal_observer.hpp"
+#include "run/journaled_run.hpp"
+#include "run/run_folder.hpp"
+#include "runtime/redactor.hpp"
+#include "runtime/secret_masking.hpp"
 #include "services/service_registry.hpp"
-#include "util/atomic_file.hpp"
 
 using smharden::journal::journal_observer;
 using smharden::journal::journal_writer;

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "base/atomic_file.hpp"
 #include "process.hpp"
-#include "util/atomic_file.hpp"
 
 using json = nlohmann::json;
 using smharden::test::process_result;

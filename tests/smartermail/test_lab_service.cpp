@@ -4,9 +4,9 @@
 #include <random>
 #include <set>
 
-#include "errors.hpp"
+#include "base/atomic_file.hpp"
+#include "base/errors.hpp"
 #include "services/smartermail/smartermail_service.hpp"
-#include "util/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 using namespace smharden::services;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "errors.hpp"
+#include "base/errors.hpp"
 #include "services/smartermail/route_map.hpp"
 #include "services/smartermail/smartermail_service.hpp"
 

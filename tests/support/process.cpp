@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "util/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 
 extern char** environ;
 

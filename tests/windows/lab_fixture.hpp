@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "base/atomic_file.hpp"
 #include "process.hpp"
 #include "services/service.hpp"
 #include "services/service_registry.hpp"
 #include "services/windows/lab_backend.hpp"
 #include "services/windows/windows_service.hpp"
-#include "util/atomic_file.hpp"
 
 namespace smharden::test {
 

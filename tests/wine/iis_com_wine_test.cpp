@@ -10,11 +10,11 @@
 #include <optional>
 #include <string>
 
+#include "base/atomic_file.hpp"
 #include "service_error_text.hpp"
 #include "services/iis/app_pool_identity_writer.hpp"
 #include "services/iis/iis_service.hpp"
 #include "services/service_registry.hpp"
-#include "util/atomic_file.hpp"
 
 using namespace smharden::services;
 using smharden::test::service_error_text;

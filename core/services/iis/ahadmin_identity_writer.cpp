@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "services/service_registry.hpp"
-#include "services/windows/win32/win32_util.hpp"
+#include "services/win32_text.hpp"
 
 namespace smharden::services::iis {
 namespace {
@@ -107,7 +107,7 @@ class dispatch {
     SecureZeroMemory(reversed.data(), reversed.size() * sizeof(VARIANTARG));
     if (FAILED(hr)) {
       std::string detail;
-      if (info.bstrDescription != nullptr) detail = windows::win32::to_utf8(info.bstrDescription);
+      if (info.bstrDescription != nullptr) detail = win32::to_utf8(info.bstrDescription);
       SysFreeString(info.bstrDescription);
       SysFreeString(info.bstrSource);
       SysFreeString(info.bstrHelpFile);
@@ -153,12 +153,12 @@ std::string string_value(dispatch& property, const std::string& what) {
   variant v;
   property.invoke(L"Value", DISPATCH_PROPERTYGET, {}, v.get(), what);
   if (v.ref().vt != VT_BSTR) return {};
-  return windows::win32::to_utf8(v.ref().bstrVal, SysStringLen(v.ref().bstrVal));
+  return win32::to_utf8(v.ref().bstrVal, SysStringLen(v.ref().bstrVal));
 }
 
 bool same_name(const std::string& a, const std::string& b) {
-  return CompareStringOrdinal(windows::win32::to_wide(a, "pool name").c_str(), -1,
-                              windows::win32::to_wide(b, "pool name").c_str(), -1, TRUE) == CSTR_EQUAL;
+  return CompareStringOrdinal(win32::to_wide(a, "pool name").c_str(), -1, win32::to_wide(b, "pool name").c_str(), -1,
+                              TRUE) == CSTR_EQUAL;
 }
 
 class ahadmin_identity_writer final : public app_pool_identity_writer {
@@ -210,11 +210,11 @@ class ahadmin_identity_writer final : public app_pool_identity_writer {
     };
     variant type{std::wstring(L"SpecificUser")};
     set(L"identityType", type, "setting identityType");
-    variant user_value{windows::win32::to_wide(user, "user_name")};
+    variant user_value{win32::to_wide(user, "user_name")};
     set(L"userName", user_value, "setting userName");
-    std::wstring wide_password = windows::win32::to_wide(password, "the app pool password");
+    std::wstring wide_password = win32::to_wide(password, "the app pool password");
     variant password_value{wide_password, true};
-    windows::win32::wipe(wide_password);
+    win32::wipe(wide_password);
     set(L"password", password_value, "setting the password");
     manager.invoke(L"CommitChanges", DISPATCH_METHOD, {}, nullptr, "committing to applicationHost.config");
   }

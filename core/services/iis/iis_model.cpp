@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/ascii_lower.hpp"
 #include "services/service_registry.hpp"
-#include "util/ascii_lower.hpp"
 
 namespace smharden::services::iis {
 namespace {

@@ -10,8 +10,8 @@
 #include <system_error>
 #include <vector>
 
+#include "base/atomic_file.hpp"
 #include "services/iis/iis_model.hpp"
-#include "util/atomic_file.hpp"
 
 #ifdef _WIN32
 #include <process.h>

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "util/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 
 namespace smharden::services::smartermail {
 namespace {

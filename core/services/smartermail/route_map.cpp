@@ -5,7 +5,7 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "errors.hpp"
+#include "base/errors.hpp"
 #include "smartermail_routes_json.hpp"  // generated: smartermail_routes_json[]
 
 namespace smharden::services::smartermail {

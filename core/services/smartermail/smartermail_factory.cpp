@@ -7,12 +7,12 @@
 
 #include <filesystem>
 
-#include "errors.hpp"
+#include "base/atomic_file.hpp"
+#include "base/errors.hpp"
 #include "services/smartermail/lab_api.hpp"
 #include "services/smartermail/lab_store.hpp"
 #include "services/smartermail/rest_api.hpp"
 #include "services/smartermail/smartermail_service.hpp"
-#include "util/atomic_file.hpp"
 
 namespace smharden::services {
 namespace smartermail {

@@ -15,8 +15,8 @@
 #include <sstream>
 #include <vector>
 
+#include "base/atomic_file.hpp"  // sha256_hex
 #include "services/smartermail/http_transport.hpp"
-#include "util/atomic_file.hpp"  // sha256_hex
 
 #ifndef WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY
 #define WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY 4

@@ -8,10 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/atomic_file.hpp"
 #include "services/windows/account_names.hpp"
 #include "services/windows/ace_match.hpp"
 #include "services/windows/os_random.hpp"
-#include "util/atomic_file.hpp"
 
 namespace smharden::services::windows {
 namespace {

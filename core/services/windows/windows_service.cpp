@@ -7,13 +7,13 @@
 #include <initializer_list>
 #include <utility>
 
+#include "base/atomic_file.hpp"
 #include "services/windows/account_names.hpp"
 #include "services/windows/ace_match.hpp"
 #include "services/windows/lab_backend.hpp"
 #include "services/windows/os_random.hpp"
 #include "services/windows/password_generator.hpp"
 #include "services/windows/user_flags.hpp"
-#include "util/atomic_file.hpp"
 
 namespace smharden::services::windows {
 namespace {

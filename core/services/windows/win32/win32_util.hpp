@@ -13,16 +13,14 @@
 #include <string_view>
 #include <vector>
 
+#include "services/win32_text.hpp"
+
 namespace smharden::services::windows::win32 {
 
-/// UTF-8 -> UTF-16; invalid UTF-8 throws service_error("invalid_params") naming `what`.
-std::wstring to_wide(std::string_view utf8, std::string_view what);
-/// UTF-16 -> UTF-8 (`text` may be null: "").
-std::string to_utf8(const wchar_t* text);
-std::string to_utf8(const wchar_t* text, std::size_t length);
-
-/// Overwrites a string that held a password before it is freed.
-void wipe(std::wstring& secret) noexcept;
+// UTF-8 <-> UTF-16 and wipe() are shared with the other services that call Win32.
+using services::win32::to_utf8;
+using services::win32::to_wide;
+using services::win32::wipe;
 
 /// Throws service_error with the code and message for a Win32/NERR error
 /// (see win32_errors.hpp). `subject` names the object, never a secret.

@@ -1,0 +1,236 @@
+#include "run/apply_driver.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "base/atomic_file.hpp"
+#include "base/errors.hpp"
+#include "report/report_writers.hpp"
+#include "run/engine.hpp"
+#include "run/health_probe.hpp"
+#include "run/journal_observer.hpp"
+#include "run/rollback.hpp"
+#include "run/target_session.hpp"
+#include "runtime/secret_masking.hpp"
+#include "runtime/state_dir.hpp"
+
+namespace smharden::core {
+namespace {
+
+using nlohmann::json;
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// The --target the journal records so that rollback rebuilds the same target: a target file by its
+/// absolute path, anything else as the target describes itself.
+std::string journaled_target_spec(const run_options& opts) {
+  const std::filesystem::path given(opts.target_spec);
+  std::error_code ec;
+  if (!opts.target_spec.empty() && given.extension() == ".json" && std::filesystem::is_regular_file(given, ec)) {
+    return std::filesystem::absolute(given).lexically_normal().string();
+  }
+  return opts.target.describe();
+}
+
+engine_hooks hooks_for(const run_progress& progress) {
+  engine_hooks hooks;
+  hooks.step_started = progress.step_started;
+  hooks.progress = progress.progress;
+  return hooks;
+}
+
+void record_run_start(journal::journal_observer& journal, const run_plan& plan, const run_options& opts,
+                      const std::string& run_id) {
+  journal.record("run_start", {{"mode", "apply"},
+                               {"format", 1},
+                               {"run_id", run_id},
+                               {"profile", plan.prof.name},
+                               {"profile_file", opts.profile_file.string()},
+                               {"target", opts.target.describe()},
+                               {"target_spec", journaled_target_spec(opts)},
+                               {"selected", plan.selected},
+                               {"no_restart", opts.no_restart},
+                               {"allow_lockout_risk", opts.allow_lockout_risk},
+                               {"started_at", utc_now_iso()},
+                               {"started_ns", now_ns()}});
+}
+
+/// The post-apply health probe over a read-only session of the target's services.
+json probe_health(run_context& ctx, const run_options& opts) {
+  target_session session(opts.target, read_only_env(ctx, "the health probe"));
+  return journal::mask_secrets(run_health_probe(opts.health, session.methods(), ctx.cancel), ctx.redact);
+}
+
+std::string health_failure_text(const json& health) {
+  std::string out;
+  for (const auto& c : health.value("checks", json::array())) {
+    if (c.value("ok", false)) continue;
+    out += (out.empty() ? "" : "; ") + c.value("name", std::string("check"));
+    if (c.contains("url")) out += " " + c["url"].get<std::string>();
+    if (c.contains("error")) out += ": " + c["error"].get<std::string>();
+  }
+  return out;
+}
+
+/// The probe after a complete apply; true when it failed.
+bool health_after_apply(run_context& ctx, const run_options& opts, journal::journal_observer& journal,
+                        run_report& report, bool interrupted, bool failed, std::size_t pending) {
+  if (opts.health.empty()) return false;
+  if (interrupted || failed) {
+    report.extra["health"] = {{"skipped", interrupted ? "the run was interrupted" : "the apply failed"}};
+    return false;
+  }
+  if (pending > 0) {
+    report.notices.emplace_back("health probe ran with restarts still pending: it shows the server as it runs now");
+  }
+  json health = probe_health(ctx, opts);
+  journal.record("health", health);
+  const bool health_failed = !health.value("ok", false);
+  if (health_failed) {
+    report.notices.push_back(fmt::format("health probe failed after apply: {}", health_failure_text(health)));
+  }
+  report.extra["health"] = std::move(health);
+  return health_failed;
+}
+
+void auto_rollback(run_context& ctx, const run_options& opts, journal::journal_observer& journal, run_report& report,
+                   const std::string& why, bool health_failed) {
+  journal.record("auto_rollback_start", {{"reason", why}});
+  journal::rollback_request req;
+  req.run_id = report.run_id;
+  req.target_spec = journaled_target_spec(opts);
+  req.restart = !opts.no_restart;
+  req.reason = "automatic: " + why;
+  journal::rollback_result rb;
+  try {
+    rb = journal::run_rollback(ctx, req);
+  } catch (const std::exception& e) {
+    rb.report = {{"error", ctx.redact.apply(e.what())}, {"complete", false}};
+  }
+  json row = rb.report;
+  row["performed"] = !rb.nothing_to_do && rb.report.contains("run_id");
+  journal.record("auto_rollback", {{"rollback_run", rb.rollback_run_id}, {"complete", rb.complete}});
+  const std::size_t undone = row.value("undone", json::array()).size();
+  const std::size_t failed_undo = row.value("failed", json::array()).size();
+  report.notices.push_back(fmt::format(
+      "{}: rolled back automatically (rollback run {}): {} change(s) undone{}{}", why,
+      rb.rollback_run_id.empty() ? "-" : rb.rollback_run_id, undone,
+      failed_undo > 0 ? fmt::format(", {} NOT undone (see \"rollback\" in the JSON report)", failed_undo) : "",
+      rb.complete ? "" : "; run `smharden rollback --last` again after fixing the cause"));
+  report.extra["rollback"] = std::move(row);
+  if (health_failed && rb.complete) {
+    json after = probe_health(ctx, opts);
+    journal.record("health_after_rollback", after);
+    if (!after.value("ok", false)) {
+      report.notices.push_back(
+          fmt::format("the health probe still fails after the rollback: {} (the cause is not this run's change)",
+                      health_failure_text(after)));
+    }
+    report.extra["health_after_rollback"] = std::move(after);
+  }
+}
+
+/// A failed apply (or failed health probe) is rolled back unless the operator said not to.
+void roll_back_failed_apply(run_context& ctx, const run_options& opts, journal::journal_observer& journal,
+                            run_report& report, bool health_failed) {
+  const std::string why = health_failed ? "the health probe failed after apply" : "the apply failed";
+  if (journal.mutations() == 0) {
+    report.extra["rollback"] = {{"performed", false}, {"reason", "the run changed nothing"}};
+  } else if (opts.no_auto_rollback) {
+    report.extra["rollback"] = {{"performed", false},
+                                {"reason", "--no-auto-rollback: the changes are kept"},
+                                {"how", fmt::format("smharden rollback {}", report.run_id)}};
+    report.notices.push_back(fmt::format("{}; --no-auto-rollback keeps the changes. To undo them: smharden rollback {}",
+                                         why, report.run_id));
+  } else {
+    auto_rollback(ctx, opts, journal, report, why, health_failed);
+  }
+}
+
+void note_interrupted(run_report& report, std::int64_t changes) {
+  const std::string how = "smharden rollback --last";
+  report.extra["interrupted"] = {
+      {"message", "interrupted by the operator: the current call finished, nothing ran after it"},
+      {"changes_made", changes},
+      {"undo", how},
+      {"undo_this_run", fmt::format("smharden rollback {}", report.run_id)}};
+  report.notices.push_back(
+      fmt::format("interrupted: stopped after the current call; {} change(s) were made before that. To undo them: "
+                  "{} (or smharden rollback {})",
+                  changes, how, report.run_id));
+}
+
+std::string outcome_of(const run_report& report, bool interrupted, bool health_failed, bool failed) {
+  if (interrupted) return "interrupted";
+  if (health_failed) return "health_failed";
+  if (failed) return "failed";
+  if (report.exit_code == static_cast<int>(exit_code::drift)) return "drift";
+  return "ok";
+}
+
+/// After the engine: restarts left pending, the health probe, the automatic rollback of a failed
+/// apply, what an interrupted run tells the operator, and the journal's run_end.
+void finish_apply(run_context& ctx, const run_options& opts, journal::journal_observer& journal, run_report& report) {
+  journal.note_file_changes("engine");  // files the restarts wrote
+  const bool interrupted = ctx.cancel.load() || journal.interrupted();
+  const bool failed = report.exit_code == static_cast<int>(exit_code::apply_failed);
+  std::size_t pending = 0;
+  for (const auto& r : report.restarts) pending += r.status == "pending" ? 1 : 0;
+  if (pending > 0 && opts.no_restart) {
+    report.notices.push_back(
+        fmt::format("--no-restart: {} restart(s) left pending; the changes that need them take effect only after "
+                    "you restart what is listed",
+                    pending));
+  }
+  const bool health_failed = health_after_apply(ctx, opts, journal, report, interrupted, failed, pending);
+  if ((failed || health_failed) && !interrupted) roll_back_failed_apply(ctx, opts, journal, report, health_failed);
+  if (health_failed || interrupted) report.exit_code = static_cast<int>(exit_code::apply_failed);
+  if (interrupted) note_interrupted(report, journal.mutations());
+  journal.record("run_end", {{"outcome", outcome_of(report, interrupted, health_failed, failed)},
+                             {"exit_code", report.exit_code},
+                             {"finished_at", utc_now_iso()},
+                             {"summary", report.summary()}});
+}
+
+}  // namespace
+
+run_report run_check(run_context& ctx, const run_plan& plan, const run_options& opts, const run_progress& progress) {
+  run_options check_opts = opts;
+  check_opts.mode = run_mode::check;
+  engine eng(ctx.plugins, ctx.secrets, ctx.redact, ctx.log);
+  return eng.run(plan, check_opts, new_run_id(), ctx.cancel, hooks_for(progress));
+}
+
+run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& opts, const run_progress& progress) {
+  run_options apply_opts = opts;
+  apply_opts.mode = run_mode::apply;
+  const std::string run_id = new_run_id();
+  const journal::run_folder folder{journal::runs_dir(ctx.state_dir) / run_id};
+  std::filesystem::create_directories(folder.dir);
+  journal::journal_observer journal(folder, ctx.redact, "apply", &ctx.cancel);
+  record_run_start(journal, plan, apply_opts, run_id);
+  engine_hooks hooks = hooks_for(progress);
+  hooks.observer = &journal;
+  hooks.run_dir = folder.dir;
+  engine eng(ctx.plugins, ctx.secrets, ctx.redact, ctx.log);
+  run_report report;
+  try {
+    report = eng.run(plan, apply_opts, run_id, ctx.cancel, hooks);
+  } catch (const std::exception& e) {
+    journal.record("run_end",
+                   {{"outcome", "error"}, {"error", ctx.redact.apply(e.what())}, {"finished_at", utc_now_iso()}});
+    throw;
+  }
+  report.extra["journal"] = {{"run_dir", folder.dir.string()},
+                             {"journal", folder.journal().string()},
+                             {"changes_journaled", journal.mutations()}};
+  finish_apply(ctx, apply_opts, journal, report);
+  util::write_file_atomic(folder.report(), to_json(report).dump(2) + "\n");
+  return report;
+}
+
+}  // namespace smharden::core

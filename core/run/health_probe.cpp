@@ -1,0 +1,136 @@
+#include "run/health_probe.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "base/errors.hpp"
+
+namespace smharden::core {
+namespace {
+
+using nlohmann::json;
+using services::method;
+using services::registry;
+using services::service_error;
+
+[[noreturn]] void bad(const std::string& where, const std::string& pointer, const std::string& what) {
+  throw profile_error(fmt::format("{}: {}: {}", where, pointer, what));
+}
+
+void check_positive(const json& v, const std::string& where, const std::string& pointer) {
+  if (!v.is_number_integer() || v.get<long long>() <= 0) {
+    bad(where, pointer, fmt::format("expected a positive integer, found {}. Fix: e.g. 5000", v.dump()));
+  }
+}
+
+void validate(const json& cfg, const std::string& where) {
+  for (const auto& [key, value] : cfg.items()) {
+    const std::string p = "/health/" + key;
+    if (key == "webmail") {
+      if (!value.is_object()) bad(where, p, "expected an object {\"url\": \"http://127.0.0.1:9998/\", ...}");
+      for (const auto& [k, v] : value.items()) {
+        const std::string q = p + "/" + k;
+        if (k == "url") {
+          const std::string url = v.is_string() ? v.get<std::string>() : "";
+          if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+            bad(where, q, fmt::format("expected an http:// or https:// URL, found {}", v.dump()));
+          }
+        } else if (k == "expect_status") {
+          bool ok = v.is_array() && !v.empty();
+          for (const auto& s : v) ok = ok && s.is_number_integer() && s.get<int>() >= 100 && s.get<int>() <= 599;
+          if (!ok) bad(where, q, fmt::format("expected HTTP status codes like [200, 302], found {}", v.dump()));
+        } else if (k == "timeout_ms") {
+          check_positive(v, where, q);
+        } else if (k == "verify_tls") {
+          if (!v.is_boolean()) bad(where, q, "expected true or false");
+        } else if (k == "ca_file") {
+          if (!v.is_string()) bad(where, q, "expected a file path");
+        } else {
+          bad(where, q, "unknown key; allowed: url, expect_status, timeout_ms, verify_tls, ca_file");
+        }
+      }
+      if (!value.contains("url")) bad(where, p + "/url", "required: the webmail URL the server must keep answering");
+    } else if (key == "smartermail_login") {
+      if (!value.is_boolean()) bad(where, p, "expected true or false");
+    } else if (key == "attempts" || key == "interval_ms") {
+      check_positive(value, where, p);
+    } else {
+      bad(where, p, "unknown key; allowed: webmail, smartermail_login, attempts, interval_ms");
+    }
+  }
+}
+
+json one_round(const json& config, const registry& methods) {
+  json checks = json::array();
+  if (config.contains("webmail")) {
+    json params = config["webmail"];
+    json row = {{"name", "webmail"}, {"url", params["url"]}};
+    const method* m = methods.find("net.http.probe");
+    try {
+      if (m == nullptr) throw service_error("not_found", "net.http.probe is not available on this target");
+      const json r = m->invoke(params);
+      row["ok"] = r.value("ok", false);
+      row["status"] = r.value("status", json(nullptr));
+      row["elapsed_ms"] = r.value("elapsed_ms", 0);
+      if (r.contains("error")) row["error"] = r["error"];
+    } catch (const std::exception& e) {
+      row["ok"] = false;
+      row["error"] = e.what();
+    }
+    checks.push_back(row);
+  }
+  if (config.value("smartermail_login", false)) {
+    json row = {{"name", "smartermail_login"}};
+    const method* m = methods.find("smartermail.version.get");
+    try {
+      if (m == nullptr) throw service_error("not_found", "smartermail.version.get is not available on this target");
+      const json r = m->invoke(json::object());
+      row["ok"] = true;
+      row["build"] = r.value("build", json(nullptr));
+    } catch (const std::exception& e) {
+      row["ok"] = false;
+      row["error"] = e.what();
+    }
+    checks.push_back(row);
+  }
+  return checks;
+}
+
+}  // namespace
+
+json health_config(const json& profile_health, const std::string& profile_file, const services::target& t) {
+  json merged = json::object();
+  if (profile_health.is_object() && !profile_health.empty()) {
+    validate(profile_health, profile_file);
+    merged = profile_health;
+  }
+  const auto it = t.config.find("health");
+  if (it != t.config.end()) {
+    const std::string where = t.root.empty() ? "target file" : (t.root / "target.json").string();
+    if (!it->is_object()) bad(where, "/health", "expected an object");
+    validate(*it, where);
+    for (const auto& [key, value] : it->items()) merged[key] = value;
+  }
+  return merged;
+}
+
+json run_health_probe(const json& config, const services::registry& methods, const std::atomic<bool>& cancel) {
+  const long attempts = config.value("attempts", 3L);
+  const long interval = config.value("interval_ms", 2000L);
+  json checks;
+  long attempt = 0;
+  bool ok = false;
+  while (attempt < attempts) {
+    ++attempt;
+    checks = one_round(config, methods);
+    ok = std::all_of(checks.begin(), checks.end(), [](const json& c) { return c.value("ok", false); });
+    if (ok || attempt >= attempts || cancel.load()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(interval));
+  }
+  return {{"ok", ok}, {"attempts", attempt}, {"checks", checks}};
+}
+
+}  // namespace smharden::core

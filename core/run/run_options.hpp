@@ -1,0 +1,29 @@
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "graph/step_graph.hpp"
+#include "run/step_host.hpp"
+#include "services/target.hpp"
+
+namespace smharden::core {
+
+struct run_options {
+  run_mode mode = run_mode::check;
+  std::filesystem::path profile_file;
+  services::target target;
+  selection select;
+  bool no_restart = false;          ///< leave requested restarts pending
+  bool no_auto_rollback = false;    ///< keep a failed apply's changes
+  bool allow_lockout_risk = false;  ///< let plugins apply allow-lists that exclude management ranges
+  /// --target as the operator gave it (a target file is journaled by its absolute path, so that
+  /// rollback rebuilds the same target).
+  std::string target_spec;
+  /// The post-apply health probe's settings, validated (health_probe.hpp); empty: no probe.
+  nlohmann::json health = nlohmann::json::object();
+};
+
+}  // namespace smharden::core

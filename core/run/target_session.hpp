@@ -1,0 +1,43 @@
+// The services of one target for one run, with the method registry they fill.
+// Built once per run (apply, check, rollback, a probe); ends every service's
+// run (logout, close handles) when it goes away.
+#pragma once
+
+#include <functional>
+
+#include "run/run_context.hpp"
+#include "services/service.hpp"
+
+namespace smharden::core {
+
+using extra_services_hook = std::function<void(services::service_list&, services::service_env&)>;
+
+class target_session {
+ public:
+  /// Builds the services for `t`. `extra` adds services beyond the target's own (tests).
+  /// Throws core::error when the target's services cannot be created.
+  target_session(const services::target& t, services::service_env env, const extra_services_hook& extra = {});
+  ~target_session();
+  target_session(const target_session&) = delete;
+  target_session& operator=(const target_session&) = delete;
+
+  const services::registry& methods() const noexcept { return methods_; }
+  /// For methods the run itself provides (e.g. the access guard).
+  services::registry& methods() noexcept { return methods_; }
+
+  /// A step (or a rollback group) finished: make in-memory changes durable. Throws on failure.
+  void commit_step();
+  /// A step failed: drop its uncommitted in-memory changes.
+  void discard_step();
+
+ private:
+  services::service_env env_;  // the services keep a reference: it lives as long as they do
+  services::service_list services_;
+  services::registry methods_;
+};
+
+/// The environment of a session that only reads the target (the health probe, the route probe):
+/// `ctx`'s secrets and audit log, and every file write refused as `who` "does not write".
+services::service_env read_only_env(const run_context& ctx, const std::string& who);
+
+}  // namespace smharden::core
