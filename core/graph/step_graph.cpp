@@ -16,15 +16,6 @@ namespace {
 
 using sort_key = std::pair<std::size_t, std::string>;  // (profile position, id)
 
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += sep;
-    out += item;
-  }
-  return out;
-}
-
 // Checks every `requires_` of `node` and returns one line per problem.
 void check_requirements(const plugin_node& node, const std::map<std::string, plugin_node>& plugins,
                         std::vector<std::string>& problems) {
@@ -87,9 +78,10 @@ std::string find_cycle(const std::vector<std::string>& remaining,
   for (const std::string& n : remaining) {
     if (colour[n] == 0 && visit(n)) break;
   }
-  if (cycle.empty()) return join(remaining, ", ");  // unreachable: Kahn left nodes, so a cycle exists
+  if (cycle.empty())
+    return fmt::format("{}", fmt::join(remaining, ", "));  // unreachable: Kahn left nodes, so a cycle exists
   cycle.push_back(cycle.front());
-  return join(cycle, " -> ");
+  return fmt::format("{}", fmt::join(cycle, " -> "));
 }
 
 }  // namespace
@@ -113,7 +105,7 @@ std::vector<std::string> order_steps(const std::vector<std::string>& steps,
     }
     position.emplace(id, i);
   }
-  if (!problems.empty()) throw graph_error(join(problems, "\n"));
+  if (!problems.empty()) throw graph_error(fmt::format("{}", fmt::join(problems, "\n")));
 
   // Pull in installed requirements that the profile does not list, at the
   // position of their first user, so they sort right before it.
@@ -132,7 +124,7 @@ std::vector<std::string> order_steps(const std::vector<std::string>& steps,
   for (const auto& [id, pos] : position) by_position.emplace_back(pos, id);
   std::sort(by_position.begin(), by_position.end());
   for (const auto& [pos, id] : by_position) check_requirements(plugins.at(id), plugins, problems);
-  if (!problems.empty()) throw graph_error(join(problems, "\n"));
+  if (!problems.empty()) throw graph_error(fmt::format("{}", fmt::join(problems, "\n")));
 
   // Edges dep -> user. deps_of keeps, per node, what it waits for (sorted for a deterministic cycle search).
   std::map<std::string, std::vector<std::string>> users_of, deps_of;
@@ -206,14 +198,14 @@ std::set<std::string> select_steps(const std::vector<std::string>& ordered,
   auto check_ids = [&](const std::vector<std::string>& ids, const char* flag) {
     for (const std::string& id : ids) {
       if (!in_run.count(id)) {
-        problems.push_back(fmt::format("{} {}: not a step of this run (steps: {}){}", flag, id, join(ordered, ", "),
-                                       did_you_mean(id, ordered)));
+        problems.push_back(fmt::format("{} {}: not a step of this run (steps: {}){}", flag, id,
+                                       fmt::join(ordered, ", "), did_you_mean(id, ordered)));
       }
     }
   };
   check_ids(sel.only, "--only");
   check_ids(sel.skip, "--skip");
-  if (!problems.empty()) throw usage_error(join(problems, "\n"));
+  if (!problems.empty()) throw usage_error(fmt::format("{}", fmt::join(problems, "\n")));
 
   std::set<std::string> selected;
   for (const std::string& id : ordered) {

@@ -21,12 +21,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
-  return out;
-}
-
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 std::size_t utf8_length(const std::string& s) {
@@ -112,7 +106,7 @@ std::string types_phrase(const json& type) {
     for (const json& t : type) {
       if (t.is_string()) parts.push_back(type_phrase(t.get<std::string>()));
     }
-    return join(parts, " or ");
+    return fmt::format("{}", fmt::join(parts, " or "));
   }
   return "a value of another type";
 }
@@ -125,7 +119,7 @@ std::string schema_summary(const json& root, const json& schema) {
   if (s->contains("enum") && (*s)["enum"].is_array()) {
     std::vector<std::string> values;
     for (const json& v : (*s)["enum"]) values.push_back(describe_value(v));
-    return "one of " + join(values, ", ");
+    return fmt::format("one of {}", fmt::join(values, ", "));
   }
   if (s->contains("type")) return types_phrase((*s)["type"]);
   return "a value of another form";
@@ -174,7 +168,7 @@ explanation explain(const std::string& description, const located_value& at, con
         if (option.is_string()) strings.push_back(option.get<std::string>());
       }
     }
-    e.expected = "one of " + join(values, ", ");
+    e.expected = fmt::format("one of {}", fmt::join(values, ", "));
     e.found = describe_value(v);
     e.fix = "use one of the listed values." + (v.is_string() ? did_you_mean(v.get<std::string>(), strings) : "");
   } else if (description == "Failed to match expected value set by 'const' constraint.") {
@@ -261,7 +255,8 @@ explanation explain(const std::string& description, const located_value& at, con
     if (s && s->contains(key) && (*s)[key].is_array()) {
       for (const json& option : (*s)[key]) options.push_back(schema_summary(root, option));
     }
-    e.expected = options.empty() ? "a value of one of the accepted forms" : join(options, " or ");
+    e.expected =
+        options.empty() ? "a value of one of the accepted forms" : fmt::format("{}", fmt::join(options, " or "));
     if (description == "Failed to validate against exactly one child schema.") {
       e.expected = "a value matching exactly one of: " + e.expected;
     }
@@ -390,7 +385,8 @@ void validate_step(const step_config& step, const json& schema_json, std::vector
         std::vector<std::string> property_tokens = tokens;
         property_tokens.push_back(name);
         explanation e;
-        e.expected = known.empty() ? "no properties here" : "one of the known parameters (" + join(known, ", ") + ")";
+        e.expected = known.empty() ? "no properties here"
+                                   : "one of the known parameters (" + fmt::format("{}", fmt::join(known, ", ")) + ")";
         e.found = fmt::format("\"{}\"", name);
         std::string suggestion = closest_match(name, known);
         e.fix = suggestion.empty()
@@ -445,7 +441,7 @@ void validate_params(const profile& p, const std::map<std::string, json>& schema
                      [](const step_problem& a, const step_problem& b) { return a.param_rank < b.param_rank; });
     for (auto& problem : problems) lines.push_back(std::move(problem.text));
   }
-  if (!lines.empty()) throw profile_error(join(lines, "\n"));
+  if (!lines.empty()) throw profile_error(fmt::format("{}", fmt::join(lines, "\n")));
 }
 
 }  // namespace smharden::core

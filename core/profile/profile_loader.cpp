@@ -31,12 +31,6 @@ struct profile_file {
   ordered_json doc;
 };
 
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
-  return out;
-}
-
 [[noreturn]] void fail(const std::string& file, const std::string& pointer, const std::string& expected,
                        const std::string& found, const std::string& fix) {
   throw profile_error(problem_text(file, pointer, expected, found, fix));
@@ -47,8 +41,8 @@ void check_keys(const profile_file& f, const ordered_json& object, const std::st
   for (const auto& [key, value] : object.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string suggestion = closest_match(key, allowed);
-    fail(f.display, pointer_append(pointer, key), fmt::format("one of the {} keys ({})", what, join(allowed, ", ")),
-         fmt::format("\"{}\"", key),
+    fail(f.display, pointer_append(pointer, key),
+         fmt::format("one of the {} keys ({})", what, fmt::join(allowed, ", ")), fmt::format("\"{}\"", key),
          suggestion.empty()
              ? "remove the key"
              : fmt::format("rename it to \"{}\" (did you mean \"{}\"?), or remove it", suggestion, suggestion));
@@ -282,7 +276,7 @@ std::vector<profile_file> read_chain(const fs::path& leaf) {
       for (auto it = seen; it != chain.end(); ++it) names.push_back(relative_to(it->absolute, leaf_dir));
       names.push_back(relative_to(absolute, leaf_dir));
       fail(chain.back().display, "/extends", "an extends chain that ends in a profile without \"extends\"",
-           "a loop: " + join(names, " -> "), "remove or change \"extends\" in one of these files");
+           fmt::format("a loop: {}", fmt::join(names, " -> ")), "remove or change \"extends\" in one of these files");
     }
     profile_file f{absolute, display, parse_json(read_text(next, display), display)};
     check_file(f);

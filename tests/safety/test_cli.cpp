@@ -472,3 +472,18 @@ TEST_CASE("SIGINT during apply finishes the current call, stops, and says how to
   CHECK(t.rollback().exit_code == 0);
   CHECK(t.restored());
 }
+
+TEST_CASE("the installed smharden has no crash-test hooks: the kill variables change nothing") {
+  lab_run t(churn_profile());
+  t.env["SMHARDEN_TEST_KILL_AFTER_JOURNAL_WRITES"] = "1";
+  t.env["SMHARDEN_TEST_KILL_AFTER_MUTATIONS"] = "1";
+  t.env["SMHARDEN_TEST_KILL_TORN_WRITE"] = "2";
+  const proc_result applied = t.apply();
+  INFO(applied.err);
+  CHECK(applied.signal == 0);
+  REQUIRE(applied.exit_code == 0);
+  const auto records = safety::journal_records(t.state, applied.out_json()["run_id"]);
+  REQUIRE_FALSE(records.empty());
+  CHECK(records.back()["type"] == "run_end");
+  CHECK(records.back()["outcome"] == "ok");
+}
