@@ -63,6 +63,26 @@ TEST_CASE("cli: list shows plugins", "[cli]") {
   CHECK_THAT(refused.out, Catch::Contains("refused") && Catch::Contains("duplicate plugin id \"tp-alpha\""));
 }
 
+TEST_CASE("cli: list refuses a plugin table whose reserved0 is not zero, naming the file", "[cli]") {
+  cli_fixture f;
+  const std::string module = (std::filesystem::path(REFUSED_DIR) / "reserved_nonzero.so").string();
+  const auto text = f.smharden({"--plugin-dir", REFUSED_DIR, "list"});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("refused " + module + ": plugin table has reserved0 = 7; ABI 1 requires 0"));
+
+  const auto r = f.smharden({"--plugin-dir", REFUSED_DIR, "list", "--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& refusal : j["refused"]) {
+    if (refusal["file"] != module) continue;
+    found = true;
+    CHECK_THAT(refusal["reason"].get<std::string>(), Catch::Contains("reserved0 = 7"));
+  }
+  CHECK(found);
+  for (const auto& p : j["plugins"]) CHECK(p["id"] != "refused-module");
+}
+
 TEST_CASE("cli: check exit codes and the JSON report", "[cli]") {
   cli_fixture f;
   const auto target = f.lab();
