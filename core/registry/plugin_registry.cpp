@@ -70,9 +70,10 @@ bool plugin_registry::load_file(const fs::path& file) {
                               SMH_ABI_MAJOR, minimum_size));
   }
   if (exported->reserved0 != 0) {
-    return refuse(fmt::format("plugin table has reserved0 = {}; ABI {} requires 0 (the module was not built with "
-                              "smharden's plugin_abi.h)",
-                              exported->reserved0, SMH_ABI_MAJOR));
+    return refuse(
+        fmt::format("plugin table has reserved0 = {}; ABI {} requires 0 (the module was not built with "
+                    "smharden's plugin_abi.h)",
+                    exported->reserved0, SMH_ABI_MAJOR));
   }
   // Copy only what the plugin declared; members it does not know stay zero.
   smh_plugin_v1 table{};
