@@ -2,6 +2,7 @@
 
 #include "engine_harness.hpp"
 #include "errors.hpp"
+#include "lab_files.hpp"
 #include "report/report_writers.hpp"
 
 using smharden::core::run_mode;
