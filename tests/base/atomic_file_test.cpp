@@ -50,7 +50,8 @@ TEST_CASE("atomic_file: a write replaces the whole file, longer or shorter", "[b
   CHECK(entries_in(dir.path()) == 1);
 }
 
-TEST_CASE("atomic_file: a failed write throws, names the file, and leaves the target unchanged", "[base][atomic_file]") {
+TEST_CASE("atomic_file: a failed write throws, names the file, and leaves the target unchanged",
+          "[base][atomic_file]") {
   const temp_dir dir("smharden-base");
 
   SECTION("the folder does not exist") {

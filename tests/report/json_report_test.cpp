@@ -14,8 +14,8 @@ TEST_CASE("json report: the top-level keys in their documented order", "[report]
   const auto j = to_json(every_status_report());
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
-  const std::vector<std::string> expected = {"schema",  "run_id",   "mode",     "started_at", "finished_at",
-                                             "target",  "profile",  "steps",    "restarts",   "notices",
+  const std::vector<std::string> expected = {"schema",    "run_id",  "mode",     "started_at", "finished_at",
+                                             "target",    "profile", "steps",    "restarts",   "notices",
                                              "overrides", "summary", "exit_code"};
   CHECK(keys == expected);
   CHECK(j["schema"] == report_schema_id);
@@ -30,8 +30,8 @@ TEST_CASE("json report: the top-level keys in their documented order", "[report]
 
 TEST_CASE("json report: every status is spelled as documented, steps keep their order", "[report][json]") {
   const auto j = to_json(every_status_report());
-  const std::vector<std::string> statuses = {"compliant", "drift", "applied", "failed",
-                                             "blocked",   "skipped", "waived", "error"};
+  const std::vector<std::string> statuses = {"compliant", "drift",   "applied", "failed",
+                                             "blocked",   "skipped", "waived",  "error"};
   REQUIRE(j["steps"].size() == statuses.size());
   for (std::size_t i = 0; i < statuses.size(); ++i) {
     INFO(i);

@@ -79,8 +79,8 @@ TEST_CASE("junit report: XML special characters are escaped and read back unchan
   r.profile = nasty;
   r.started_at = "2026-12-03T07:25:00Z";
   auto s = smharden::test::make_step("x<&>\"y", step_status::drift, nasty);
-  s.findings = nlohmann::json::array({{{"severity", "high"}, {"title", "<script>&amp;"}, {"current", "</failure>"},
-                                       {"desired", "\"quoted\""}}});
+  s.findings = nlohmann::json::array(
+      {{{"severity", "high"}, {"title", "<script>&amp;"}, {"current", "</failure>"}, {"desired", "\"quoted\""}}});
   r.steps.push_back(s);
   r.steps.push_back(smharden::test::make_step("err", step_status::error, "<error/>&"));
   r.steps.push_back(smharden::test::make_step("skip", step_status::skipped, "\"skip\" <now>"));

@@ -15,9 +15,9 @@ using smharden::test::make_step;
 TEST_CASE("text report: header, one line per step with its status, reasons and summary", "[report][text]") {
   const std::string out = render_text(every_status_report(), false, false);
   CHECK_THAT(out, Catch::StartsWith("smharden check — profile baseline on lab:/tmp/lab\n"));
-  for (const char* line : {"compliant ok-step", "drift     drift-step", "applied   applied-step",
-                           "failed    failed-step", "blocked   blocked-step", "skipped   skipped-step",
-                           "waived    waived-step", "error     error-step"}) {
+  for (const char* line :
+       {"compliant ok-step", "drift     drift-step", "applied   applied-step", "failed    failed-step",
+        "blocked   blocked-step", "skipped   skipped-step", "waived    waived-step", "error     error-step"}) {
     INFO(line);
     CHECK(out.find(line) != std::string::npos);
   }

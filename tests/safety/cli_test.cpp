@@ -9,7 +9,7 @@
 #include <fstream>
 #include <thread>
 
-#include "cli_runner.hpp"
+#include "cli_lab.hpp"
 #include "lab_files.hpp"
 #include "temp_dir.hpp"
 
@@ -24,18 +24,15 @@ const char* const secret_value = "Churn-Secret-Value-9f3k";
 
 /// A lab, a state folder and a profile in one temporary folder.
 struct lab_run {
-  smharden::test::temp_dir root{"smharden-safety-cli"};
-  path lab = root.path() / "lab";
-  path state = root.path() / "state";
-  path profile = root.path() / "profile.json";
-  smharden::test::cli_runner smh{path(SAFETY_PLUGIN_DIR), state};
+  smharden::test::cli_lab home{"smharden-safety-cli", SAFETY_PLUGIN_DIR};
+  path lab = home.lab();
+  path state = home.state();
+  path profile = home.root() / "profile.json";
+  const smharden::test::cli_runner& smh = home.cli();
   std::map<std::string, std::string> env = {{"SMHARDEN_SECRET_CHURN_PASSWORD", secret_value}};
   std::map<std::string, std::string> original;
 
   explicit lab_run(json profile_doc) {
-    const cli_result init = smh.run({"lab", "init", lab.string()});
-    INFO(init.err);
-    REQUIRE(init.exit_code == 0);
     smharden::test::write_json(profile, profile_doc);
     original = smharden::test::lab_hashes(lab);
   }
