@@ -69,6 +69,12 @@ bool plugin_registry::load_file(const fs::path& file) {
     return refuse(fmt::format("plugin table is {} bytes, smaller than ABI {}.0 requires ({})", exported->struct_size,
                               SMH_ABI_MAJOR, minimum_size));
   }
+  if (exported->reserved0 != 0) {
+    return refuse(
+        fmt::format("plugin table has reserved0 = {}; ABI {} requires 0 (the module was not built with "
+                    "smharden's plugin_abi.h)",
+                    exported->reserved0, SMH_ABI_MAJOR));
+  }
   // Copy only what the plugin declared; members it does not know stay zero.
   smh_plugin_v1 table{};
   std::memcpy(&table, exported, std::min<std::size_t>(exported->struct_size, sizeof(table)));

@@ -3,35 +3,22 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "process.hpp"
+#include "cli_lab.hpp"
+#include "lab_files.hpp"
 
-using smharden::test::process_result;
-using smharden::test::run_process;
-using smharden::test::temp_dir;
+using smharden::test::cli_result;
 
 namespace {
 
+/// The CLI with the test plugins, a state folder and a lab made on first use.
 struct cli_fixture {
-  temp_dir dir{"smharden-cli"};
-  std::map<std::string, std::string> env() const { return {{"SMHARDEN_STATE_DIR", (dir.path() / "state").string()}}; }
+  smharden::test::cli_lab home{"smharden-cli", TEST_PLUGIN_DIR, /*init=*/false};
 
-  process_result smharden(std::vector<std::string> args, const std::string& stdin_text = {}) const {
-    args.insert(args.begin(), {SMHARDEN_EXE, "--plugin-dir", TEST_PLUGIN_DIR});
-    return run_process(args, env(), stdin_text);
+  cli_result smharden(const std::vector<std::string>& args, const std::string& stdin_text = {}) const {
+    return stdin_text.empty() ? home.cli().run(args) : home.cli().run_with_stdin(args, stdin_text);
   }
-  std::string write(const std::string& name, const std::string& text) const {
-    const auto file = dir.path() / name;
-    std::ofstream(file) << text;
-    return file.string();
-  }
-  std::string lab() const {
-    const auto lab_dir = dir.path() / "lab";
-    if (!std::filesystem::exists(lab_dir / "target.json")) {
-      const auto r = run_process({SMHARDEN_EXE, "lab", "init", lab_dir.string()}, env());
-      REQUIRE(r.exit_code == 0);
-    }
-    return "lab:" + lab_dir.string();
-  }
+  std::string write(const std::string& name, const std::string& text) const { return home.write(name, text).string(); }
+  std::string lab() const { return home.ensure_lab(); }
 };
 
 const char* static_profile(bool compliant) {
@@ -63,6 +50,26 @@ TEST_CASE("cli: list shows plugins", "[cli]") {
   CHECK_THAT(refused.out, Catch::Contains("refused") && Catch::Contains("duplicate plugin id \"tp-alpha\""));
 }
 
+TEST_CASE("cli: list refuses a plugin table whose reserved0 is not zero, naming the file", "[cli]") {
+  cli_fixture f;
+  const std::string module = (std::filesystem::path(REFUSED_DIR) / "reserved_nonzero.so").string();
+  const auto text = f.smharden({"--plugin-dir", REFUSED_DIR, "list"});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("refused " + module + ": plugin table has reserved0 = 7; ABI 1 requires 0"));
+
+  const auto r = f.smharden({"--plugin-dir", REFUSED_DIR, "list", "--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& refusal : j["refused"]) {
+    if (refusal["file"] != module) continue;
+    found = true;
+    CHECK_THAT(refusal["reason"].get<std::string>(), Catch::Contains("reserved0 = 7"));
+  }
+  CHECK(found);
+  for (const auto& p : j["plugins"]) CHECK(p["id"] != "refused-module");
+}
+
 TEST_CASE("cli: check exit codes and the JSON report", "[cli]") {
   cli_fixture f;
   const auto target = f.lab();
@@ -81,7 +88,7 @@ TEST_CASE("cli: check exit codes and the JSON report", "[cli]") {
   CHECK(report["steps"][0]["status"] == "compliant");
   for (const char* key : {"run_id", "started_at", "finished_at", "profile"}) CHECK(report.contains(key));
 
-  const auto junit = (f.dir.path() / "junit.xml").string();
+  const auto junit = (f.home.root() / "junit.xml").string();
   const auto drift = f.smharden(
       {"check", "--profile", f.write("drift.json", static_profile(false)), "--target", target, "--report", junit});
   CHECK(drift.exit_code == 3);
@@ -126,7 +133,7 @@ TEST_CASE("cli: apply needs --yes when not on a terminal", "[cli]") {
 TEST_CASE("cli: a missing lab is a usage error naming lab init", "[cli]") {
   cli_fixture f;
   const auto r = f.smharden({"check", "--profile", f.write("p.json", static_profile(true)), "--target",
-                             "lab:" + (f.dir.path() / "nolab").string()});
+                             "lab:" + (f.home.root() / "nolab").string()});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("smharden lab init"));
 }

@@ -3,16 +3,15 @@
 #pragma once
 
 #include <atomic>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "memory_service.hpp"
-#include "process.hpp"
-#include "profile/profile.hpp"
 #include "run/engine.hpp"
 #include "run/run_plan.hpp"
+#include "memory_service.hpp"
+#include "profile/profile.hpp"
+#include "temp_dir.hpp"
 
 namespace smharden::test {
 
@@ -51,9 +50,7 @@ struct engine_harness {
   }
 
   std::filesystem::path write_profile(const std::string& text, const std::string& name = "profile.json") {
-    const auto file = dir.path() / name;
-    std::ofstream(file) << text;
-    return file;
+    return dir.write(name, text);
   }
 
   core::run_report run(const std::string& profile_text, core::run_mode mode, const core::selection& sel = {},

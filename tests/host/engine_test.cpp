@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "base/errors.hpp"
 #include "engine_harness.hpp"
+#include "base/errors.hpp"
+#include "lab_files.hpp"
 #include "report/report_writers.hpp"
 
 using smharden::core::run_mode;

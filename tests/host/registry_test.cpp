@@ -46,10 +46,13 @@ TEST_CASE("the registry refuses each bad module with a one-line reason and keeps
   CHECK_THAT(refusal_for(reg, "major_field.so"), Catch::Contains("built for plugin ABI 2.0"));
   CHECK_THAT(refusal_for(reg, "newer_minor.so"), Catch::Contains("newer than this host's 1.0; upgrade smharden"));
   CHECK_THAT(refusal_for(reg, "short_table.so"), Catch::Contains("smaller than ABI 1.0 requires"));
+  CHECK_THAT(refusal_for(reg, "reserved_nonzero.so"),
+             Catch::Contains("plugin table has reserved0 = 7; ABI 1 requires 0"));
+  CHECK(reg.find("refused-module") == nullptr);
   CHECK_THAT(refusal_for(reg, "bad_manifest.so"),
              Catch::Contains("manifest: /version: \"one\" is not a semantic version"));
   CHECK_THAT(refusal_for(reg, "duplicate.so"), Catch::Contains("duplicate plugin id \"tp-alpha\""));
-  CHECK(reg.refusals().size() == 8);
+  CHECK(reg.refusals().size() == 9);
   for (const auto& r : reg.refusals()) CHECK(r.reason.find('\n') == std::string::npos);
 }
 

@@ -4,15 +4,13 @@
 // original bytes, the lockout refusal, a config without a SmarterMail site.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <process.hpp>
 
+#include "cli_runner.hpp"
 #include "base/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using smharden::test::process_result;
-using smharden::test::run_process;
-using smharden::test::temp_dir;
+using smharden::test::cli_result;
 
 namespace {
 
@@ -20,15 +18,12 @@ const std::string source = SMHARDEN_SOURCE_DIR;
 const std::string iis_steps = "iis-identity,iis-bindings,iis-ip";
 
 struct cli {
-  temp_dir state{"smharden-iis-state"};
-  temp_dir work{"smharden-iis-cli"};
+  smharden::test::temp_dir work{"smharden-iis-cli"};
+  smharden::test::cli_runner smh;  // the plugins beside the binary, a fresh state folder
 
-  process_result run(std::vector<std::string> args) {
-    args.insert(args.begin(), SMHARDEN_EXE);
-    return run_process(args, {{"SMHARDEN_STATE_DIR", state.path().string()}});
-  }
+  cli_result run(const std::vector<std::string>& args) const { return smh.run(args); }
   json report(std::vector<std::string> args) {
-    const process_result r = run(args);
+    const cli_result r = run(args);
     INFO(r.err);
     json j = json::parse(r.out, nullptr, false);
     REQUIRE_FALSE(j.is_discarded());
@@ -111,7 +106,7 @@ TEST_CASE("cli: lab drift -> apply -> compliant -> re-apply changes nothing -> r
     if (r["mode"] == "apply" && r["mutations"].get<int>() > 0) first_run = r["id"];
   }
   REQUIRE_FALSE(first_run.empty());
-  const process_result rb = c.run({"rollback", first_run});
+  const cli_result rb = c.run({"rollback", first_run});
   INFO(rb.out << rb.err);
   CHECK(rb.exit_code == 0);
   CHECK(smharden::util::read_file(config) == original);
@@ -182,8 +177,8 @@ TEST_CASE("cli: a truncated applicationHost.config is refused with its position 
   const std::string original = smharden::util::read_file(config);
   const std::string truncated = original.substr(0, original.size() * 2 / 3);
   smharden::util::write_file_atomic(config, truncated);
-  const process_result r = c.run({"apply", "--yes", "--profile", source + "/profiles/baseline.json", "--target",
-                                  "lab:" + lab.string(), "--only", "iis-bindings", "--format", "json"});
+  const cli_result r = c.run({"apply", "--yes", "--profile", source + "/profiles/baseline.json", "--target",
+                              "lab:" + lab.string(), "--only", "iis-bindings", "--format", "json"});
   CHECK(r.exit_code != 0);
   CHECK((r.out + r.err).find("applicationHost.config:") != std::string::npos);
   CHECK((r.out + r.err).find("not well-formed XML") != std::string::npos);

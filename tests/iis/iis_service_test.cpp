@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <regex>
 
-#include "iis_test_support.hpp"
+#include "iis_fixture.hpp"
 
 using smharden::services::service_error;
 using smharden::test::iis_fixture;
@@ -232,7 +232,7 @@ TEST_CASE("commit: one history copy and one before_file_write per run, atomic re
   const std::string original = lab_text();
   iis_fixture f(original);
   f.svc->commit_step();  // nothing loaded, nothing written
-  CHECK(f.before_write_calls == 0);
+  CHECK(f.announced.size() == 0);
   f.call("iis.bindings.add",
          {{"site", "SmarterMail"}, {"protocol", "https"}, {"binding_information", "*:443:mail.example.com"}});
   f.svc->commit_step();
@@ -298,7 +298,7 @@ TEST_CASE("discard_step drops a failed step's edits", "[iis][commit]") {
   CHECK(f.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"].size() == 1);
   f.svc->commit_step();
   CHECK(f.on_disk() == original);
-  CHECK(f.before_write_calls == 0);
+  CHECK(f.announced.size() == 0);
 }
 
 namespace {
@@ -362,7 +362,7 @@ TEST_CASE("discard after a committed step keeps that step and drops only the fai
   f.svc->commit_step();
   CHECK(f.call("iis.ip_security.get", {{"site", "SmarterMail"}})["allow_unlisted"] == false);
   CHECK(f.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"][0]["binding_information"] == "*:9998:");
-  CHECK(f.before_write_calls == 2);  // the config and its one history copy, whatever the number of commits
+  CHECK(f.announced.size() == 2);  // the config and its one history copy, whatever the number of commits
 }
 
 TEST_CASE("a file another tool wrote after smharden's own commit is not overwritten", "[iis][commit]") {
@@ -425,7 +425,7 @@ TEST_CASE("mutations that match the current state change nothing", "[iis][idempo
                               {"bindings", json::parse(R"([{"protocol":"http","binding_information":"*:9998:"}])")}});
   f.call("iis.dynamic_ip_security.set", {{"site", "SmarterMail"}, {"enable_logging_only_mode", false}});
   f.svc->commit_step();
-  CHECK(f.before_write_calls == 0);
+  CHECK(f.announced.size() == 0);
   CHECK(f.on_disk() == lab_text());
 }
 
@@ -464,7 +464,7 @@ TEST_CASE("app pool password: needs the secret; a real server refuses instead of
           std::string::npos);
     f.svc->commit_step();
     CHECK(f.on_disk() == lab_text());
-    CHECK(f.before_write_calls == 0);
+    CHECK(f.announced.size() == 0);
   }
 }
 
@@ -486,7 +486,7 @@ class fake_iis_writer final : public smharden::services::iis::app_pool_identity_
     s_.user = user;
     s_.password = password;
     s_.file_before = f_.on_disk();
-    s_.journaled_before = f_.before_write_calls;
+    s_.journaled_before = static_cast<int>(f_.announced.size());
     if (refuse_) throw smharden::services::service_error("failed", "IIS configuration API: access denied");
     smharden::services::iis::preserving_xml doc;
     doc.load(s_.file_before);
@@ -590,7 +590,8 @@ TEST_CASE("recycle in a lab is recorded, undo is empty", "[iis][recycle]") {
 }
 
 TEST_CASE("seed_iis_lab writes the embedded template; config path honours target.json", "[iis][lab]") {
-  const auto dir = smharden::test::make_temp_dir("iis-seed");
+  const smharden::test::temp_dir seed_dir("smharden-iis-seed");
+  const auto& dir = seed_dir.path();
   smharden::services::seed_iis_lab(dir);
   CHECK(smharden::util::read_file(dir / "iis" / "applicationHost.config") == lab_text());
   smharden::services::target t;
@@ -599,5 +600,4 @@ TEST_CASE("seed_iis_lab writes the embedded template; config path honours target
   CHECK(iis::config_path(t) == dir / "iis" / "applicationHost.config");
   t.config = {{"iis", {{"config", "elsewhere/aH.config"}}}};
   CHECK(iis::config_path(t) == dir / "elsewhere" / "aH.config");
-  std::filesystem::remove_all(dir);
 }

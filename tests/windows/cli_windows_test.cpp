@@ -8,15 +8,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "base/atomic_file.hpp"
-#include "process.hpp"
+#include "cli_lab.hpp"
 #include "services/windows/lab_backend.hpp"
 #include "services/windows/password_generator.hpp"
+#include "base/atomic_file.hpp"
 
 using json = nlohmann::json;
-using smharden::test::process_result;
-using smharden::test::run_process;
-using smharden::test::temp_dir;
+using smharden::test::cli_result;
 namespace win = smharden::services::windows;
 
 namespace {
@@ -25,16 +23,10 @@ const std::vector<std::string> windows_steps{"accounts", "rights", "acl", "servi
 constexpr const char* known_password = "Kn0wn!Passw0rd#Lab";
 
 struct windows_cli {
-  temp_dir dir{"smharden-windows-cli"};
-  std::filesystem::path lab_dir() const { return dir.path() / "lab"; }
-  std::filesystem::path state_dir() const { return dir.path() / "state"; }
+  smharden::test::cli_lab home{"smharden-windows-cli"};
+  std::filesystem::path lab_dir() const { return home.lab(); }
+  std::filesystem::path state_dir() const { return home.state(); }
   std::filesystem::path windows_state() const { return lab_dir() / "windows" / "state.json"; }
-
-  windows_cli() {
-    const auto r = run_process({SMHARDEN_EXE, "lab", "init", lab_dir().string()}, env());
-    REQUIRE(r.exit_code == 0);
-  }
-  std::map<std::string, std::string> env() const { return {{"SMHARDEN_STATE_DIR", state_dir().string()}}; }
 
   // The baseline's four Windows steps with the baseline's values, so the
   // test does not depend on the other plugins being built.
@@ -48,22 +40,24 @@ struct windows_cli {
     baseline["steps"] = steps;
     baseline["waivers"] = json::array();
     baseline.erase("$schema");
-    const auto file = dir.path() / "windows-baseline.json";
-    smharden::util::write_file_atomic(file, baseline.dump(2));
-    return file.string();
+    return home.write("windows-baseline.json", baseline.dump(2)).string();
   }
 
   /// `globals` go before the subcommand (e.g. --secret-file NAME=PATH).
-  process_result run(const std::string& mode, std::vector<std::string> globals = {}) const {
+  cli_result run(const std::string& mode, std::vector<std::string> globals = {}) const {
     const std::string profile = windows_profile();
-    std::vector<std::string> args{SMHARDEN_EXE, mode,
-                                  "--profile",  profile,
-                                  "--target",   "lab:" + lab_dir().string(),
-                                  "--only",     "accounts,rights,acl,service",
-                                  "--format",   "json"};
+    std::vector<std::string> args{mode,
+                                  "--profile",
+                                  profile,
+                                  "--target",
+                                  "lab:" + lab_dir().string(),
+                                  "--only",
+                                  "accounts,rights,acl,service",
+                                  "--format",
+                                  "json"};
     if (mode == "apply") args.push_back("--yes");
-    args.insert(args.begin() + 1, globals.begin(), globals.end());
-    return run_process(args, env());
+    args.insert(args.begin(), globals.begin(), globals.end());
+    return home.cli().run(args);
   }
 
   json state() const { return json::parse(smharden::util::read_file(windows_state())); }
@@ -74,7 +68,7 @@ struct windows_cli {
   }
 };
 
-json parse_report(const process_result& r) {
+json parse_report(const cli_result& r) {
   INFO("stdout: " << r.out << "\nstderr: " << r.err);
   REQUIRE_FALSE(r.out.empty());
   return json::parse(r.out);
@@ -215,7 +209,7 @@ TEST_CASE("cli windows: a service user in Administrators is reported and removed
   CHECK(service_findings.count("password-needed") == 1);
   CHECK(check.out.find("SMHARDEN_SECRET_SERVICE_PASSWORD") != std::string::npos);
 
-  const auto secret_file = f.dir.path() / "service_password.txt";
+  const auto secret_file = f.home.root() / "service_password.txt";
   std::ofstream(secret_file) << known_password << "\n";
   const auto apply = f.run("apply", {"--secret-file", "service_password=" + secret_file.string()});
   INFO(apply.out << apply.err);

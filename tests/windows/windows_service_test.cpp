@@ -62,7 +62,7 @@ TEST_CASE("read-only methods write nothing", "[windows][service]") {
   CHECK(lab.call("windows.groups.members", {{"group", "Administrators"}})["members"][0] == "SMLAB\\Administrator");
   CHECK(lab.call("windows.random.password", json::object())["password"].get<std::string>().size() == 24);
   CHECK(lab.state_text() == before);
-  CHECK(lab.backed_up.empty());
+  CHECK(lab.announced.empty());
 }
 
 TEST_CASE("passwords come only from secrets, never from params", "[windows][service]") {
@@ -103,7 +103,7 @@ TEST_CASE("user create is undone by delete", "[windows][service][undo]") {
   CHECK(lab.state_text().find(strong) == std::string::npos);
   lab.replay(rec);
   CHECK(lab.call("windows.user.get", {{"name", "smartermail-svc"}})["exists"] == false);
-  CHECK(lab.backed_up.size() == 1);
+  CHECK(lab.announced.size() == 1);
   (void)before;
 }
 

@@ -176,7 +176,10 @@ class context {
   json management_cidrs_;
 };
 
-/// Base class of every C++ plugin. One instance serves one run.
+/// Base class of every C++ plugin. One instance serves one run: constructed when the run first
+/// needs the plugin, destroyed when the run ends. check() and apply() are called from one thread,
+/// one at a time, so members need no lock; a context is valid only during the call that received
+/// it (plugin_abi.h, "Threading and lifetime").
 class plugin {
  public:
   plugin() = default;

@@ -13,6 +13,23 @@
  *    whose `abi_minor` is newer than its own.
  *  - Whoever allocates frees. Nothing here transfers heap ownership.
  *  - No exception, longjmp or C++ object crosses this boundary.
+ *  - `reserved0` members are zero. The host refuses a plugin table whose
+ *    `reserved0` is not zero.
+ *
+ * Threading and lifetime of a plugin instance (one instance per run):
+ *  - The host creates at most one instance of a plugin per run, lazily: the
+ *    first time the run checks or applies one of that plugin's steps. Every
+ *    later check/apply of the run uses the same instance.
+ *  - create, check, apply, last_error and destroy of one instance are called
+ *    from one thread, one call at a time, never concurrently. The plugin needs
+ *    no locks for the instance's own state.
+ *  - The host destroys every instance it created when the run ends (also
+ *    when the run fails or is cancelled). An instance never outlives its run
+ *    and is never shared between runs; keep per-run state in the instance,
+ *    not in globals.
+ *  - The call context and every pointer it hands out (strings, results,
+ *    secrets) are valid only during the check/apply call that received them,
+ *    and only on that call's thread.
  */
 #ifndef SMHARDEN_PLUGIN_ABI_H
 #define SMHARDEN_PLUGIN_ABI_H
@@ -164,6 +181,7 @@ typedef struct smh_call_context_v1 {
  * What a plugin exports through `smharden_plugin_v1()`.
  * Owner: plugin. Lifetime: static storage; valid until the library is
  * unloaded. The host copies min(struct_size, sizeof) bytes before use.
+ * Threading: see "Threading and lifetime" at the top of this file.
  */
 typedef struct smh_plugin_v1 {
   /* sizeof(smh_plugin_v1) as compiled into the plugin. */
@@ -172,7 +190,9 @@ typedef struct smh_plugin_v1 {
    * must not be newer than the host's. */
   uint32_t abi_major;
   uint32_t abi_minor;
-  uint32_t reserved0; /* zero */
+  /* Zero. The host refuses a table whose reserved0 is not zero: the member
+   * is kept for a later minor version to give a meaning to. */
+  uint32_t reserved0;
 
   /*
    * The plugin's manifest, a JSON object as text (plugin-owned, static):
@@ -185,25 +205,47 @@ typedef struct smh_plugin_v1 {
    */
   const char* manifest_json;
 
-  /* Create an instance. Returns SMH_OK and sets *out, or an error. On an
+  /*
+   * Create an instance. Returns SMH_OK and sets *out, or an error. On an
    * error *out may still be set so that last_error can be read; the host
-   * then calls destroy. */
+   * then calls destroy.
+   * Called at most once per plugin per run, when the run first needs the
+   * plugin (not at load time). Owner of *out: the plugin; the host holds it
+   * until it passes it to destroy at the end of the run.
+   */
   smh_status (*create)(smh_plugin_instance** out);
 
-  /* Read-only evaluation: report findings through ctx->emit_finding.
-   * ctx: host-owned, valid during the call only. */
+  /*
+   * Read-only evaluation: report findings through ctx->emit_finding.
+   * instance: from create, owned by the plugin. ctx: host-owned, valid during
+   * the call only, and only on the calling thread; copy what you keep.
+   * Called zero or more times per run (e.g. before and after apply), on the
+   * thread that called create, never concurrently with another call on the
+   * same instance.
+   */
   smh_status (*check)(smh_plugin_instance* instance, const smh_call_context_v1* ctx);
 
-  /* Bring the target to the desired state through mutating service calls;
+  /*
+   * Bring the target to the desired state through mutating service calls;
    * report every change through ctx->emit_change. The host re-runs check
-   * afterwards to verify. */
+   * afterwards to verify.
+   * Ownership, lifetime and threading as for check: ctx is valid during the
+   * call only; calls on one instance come from one thread, one at a time.
+   */
   smh_status (*apply)(smh_plugin_instance* instance, const smh_call_context_v1* ctx);
 
   /* The last error of this instance as text (plugin-owned; valid until the
-   * next call on the instance). Never NULL; "" when there is none. */
+   * next call on the instance). Never NULL; "" when there is none. Called on
+   * the thread that made the failing call, right after it. */
   const char* (*last_error)(smh_plugin_instance* instance);
 
-  /* Free the instance. instance may be NULL. */
+  /*
+   * Free the instance. instance may be NULL.
+   * Called once per instance, when the run ends (success, failure or
+   * cancellation), or right after a create that failed. No call on the
+   * instance follows, and nothing the plugin handed out through it (e.g. a
+   * last_error string) is used afterwards.
+   */
   void (*destroy)(smh_plugin_instance* instance);
 } smh_plugin_v1;
 

@@ -32,6 +32,8 @@ namespace {
   t.abi_minor = SMH_ABI_MINOR + 1;
 #elif defined(REFUSAL_SHORT_TABLE)
   t.struct_size = offsetof(smh_plugin_v1, last_error);
+#elif defined(REFUSAL_RESERVED_NONZERO)
+  t.reserved0 = 7;
 #endif
   return t;
 }

@@ -4,24 +4,19 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cli_lab.hpp"
 #include "base/atomic_file.hpp"
-#include "process.hpp"
 
 using json = nlohmann::json;
-using smharden::test::process_result;
-using smharden::test::run_process;
-using smharden::test::temp_dir;
+using smharden::test::cli_result;
 
 namespace {
 
 const std::vector<std::string> sm_steps{"sm-admin", "sm-ids", "sm-extensions", "sm-relay"};
 
 struct sm_cli {
-  temp_dir dir{"smharden-sm-cli"};
-  std::filesystem::path lab_dir() const { return dir.path() / "lab"; }
-  std::map<std::string, std::string> env() const { return {{"SMHARDEN_STATE_DIR", (dir.path() / "state").string()}}; }
-
-  sm_cli() { REQUIRE(run_process({SMHARDEN_EXE, "lab", "init", lab_dir().string()}, env()).exit_code == 0); }
+  smharden::test::cli_lab home{"smharden-sm-cli"};
+  std::filesystem::path lab_dir() const { return home.lab(); }
 
   /// The baseline's sm steps with its values, plus a management range (so
   /// sm-admin may restrict logins), 2FA left out (enrolment is manual) and
@@ -37,20 +32,18 @@ struct sm_cli {
     baseline["management_cidrs"] = json::array({"127.0.0.1/32"});
     baseline["waivers"] = json::array();
     baseline.erase("$schema");
-    const auto file = dir.path() / "sm-baseline.json";
-    smharden::util::write_file_atomic(file, baseline.dump(2));
-    return file.string();
+    return home.write("sm-baseline.json", baseline.dump(2)).string();
   }
 
-  process_result run(const std::string& mode, const std::string& only) const {
-    std::vector<std::string> args{SMHARDEN_EXE, mode, "--profile", profile(), "--target", "lab:" + lab_dir().string(),
-                                  "--only",     only, "--format",  "json"};
+  cli_result run(const std::string& mode, const std::string& only) const {
+    std::vector<std::string> args{mode,     "--profile", profile(),  "--target", "lab:" + lab_dir().string(),
+                                  "--only", only,        "--format", "json"};
     if (mode == "apply") args.push_back("--yes");
-    return run_process(args, env());
+    return home.cli().run(args);
   }
 };
 
-json report_of(const process_result& r) {
+json report_of(const cli_result& r) {
   INFO("stdout: " << r.out << "\nstderr: " << r.err);
   REQUIRE_FALSE(r.out.empty());
   return json::parse(r.out);

@@ -5,15 +5,17 @@
 #include <atomic>
 #include <fstream>
 
-#include "base/atomic_file.hpp"
-#include "cli_harness.hpp"
+#include "cli_runner.hpp"
+#include "runtime/redactor.hpp"
 #include "run/journal_file.hpp"
 #include "run/journal_observer.hpp"
 #include "run/journaled_run.hpp"
 #include "run/run_folder.hpp"
-#include "runtime/redactor.hpp"
 #include "runtime/secret_masking.hpp"
+#include "lab_files.hpp"
 #include "services/service_registry.hpp"
+#include "temp_dir.hpp"
+#include "base/atomic_file.hpp"
 
 using smharden::journal::journal_observer;
 using smharden::journal::journal_writer;
@@ -34,7 +36,7 @@ std::vector<std::string> lines_of(const std::filesystem::path& file) {
 }  // namespace
 
 TEST_CASE("journal records are one JSON object per line, and read back in order") {
-  safety::temp_dir dir("journal");
+  smharden::test::temp_dir dir("smharden-safety-journal");
   const auto file = dir.path() / "journal.jsonl";
   {
     journal_writer w(file);
@@ -59,7 +61,7 @@ TEST_CASE("journal records are one JSON object per line, and read back in order"
 }
 
 TEST_CASE("a torn last line (killed mid-write) is skipped; damage elsewhere is an error naming the line") {
-  safety::temp_dir dir("torn");
+  smharden::test::temp_dir dir("smharden-safety-torn");
   const auto file = dir.path() / "journal.jsonl";
   {
     journal_writer w(file);
@@ -119,7 +121,7 @@ TEST_CASE("secret masking keeps secret names and hides secret values") {
 }
 
 TEST_CASE("the observer journals each mutation before it runs, with its undo, and its outcome after") {
-  safety::temp_dir dir("observer");
+  smharden::test::temp_dir dir("smharden-safety-observer");
   smharden::core::redactor redact;
   redact.add("s3cr3t-value");
   run_folder run{dir.path() / "runs" / "r1"};
@@ -164,7 +166,7 @@ TEST_CASE("the observer journals each mutation before it runs, with its undo, an
 }
 
 TEST_CASE("the observer backs up a file once, before its first change, and notes later changes per step") {
-  safety::temp_dir dir("backup");
+  smharden::test::temp_dir dir("smharden-safety-backup");
   smharden::core::redactor redact;
   run_folder run{dir.path() / "runs" / "r2"};
   const auto file = dir.path() / "lab" / "state.json";
@@ -202,7 +204,7 @@ TEST_CASE("the observer backs up a file once, before its first change, and notes
 }
 
 TEST_CASE("after an interrupt the observer refuses further changes and journals why") {
-  safety::temp_dir dir("interrupt");
+  smharden::test::temp_dir dir("smharden-safety-interrupt");
   smharden::core::redactor redact;
   std::atomic<bool> cancel{false};
   run_folder run{dir.path() / "runs" / "r3"};

@@ -19,11 +19,14 @@
 #include <random>
 #include <thread>
 
-#include "cli_harness.hpp"
+#include "cli_runner.hpp"
+#include "lab_files.hpp"
+#include "temp_dir.hpp"
 
-using safety::json;
-using safety::proc_result;
-using safety::fs::path;
+using nlohmann::json;
+using smharden::test::cli_result;
+using std::filesystem::path;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -61,12 +64,13 @@ std::vector<kill_point> spread(const std::vector<kill_point>& all, std::size_t c
 }  // namespace
 
 TEST_CASE("SIGKILL at any point of apply, then rollback --last restores every file byte for byte") {
-  safety::temp_dir root("crash");
+  smharden::test::temp_dir root("smharden-safety-crash");
   const path pristine = root.path() / "pristine";
   const path lab = root.path() / "lab";
   const path state = root.path() / "state";
   const path profile = root.path() / "crash-profile.json";
-  safety::cli smh(state, safety::churn_plugin_dir());
+  smharden::test::cli_runner smh(path(SAFETY_PLUGIN_DIR), state);
+  smh.use_executable(smharden::test::smharden_test_host_exe());  // the build with the fault injector
   const std::map<std::string, std::string> base_env = {{"SMHARDEN_SECRET_CHURN_PASSWORD", "Crash-Test-Secret-1"}};
 
   REQUIRE(smh.run({"lab", "init", pristine.string()}).exit_code == 0);
@@ -76,12 +80,12 @@ TEST_CASE("SIGKILL at any point of apply, then rollback --last restores every fi
       {"management_cidrs", {"192.0.2.10/32"}},
       {"steps",
        {{"safety-churn", json::object()}, {"safety-churn-b", {{"params", {{"bindings", {"127.0.0.1:9998:"}}}}}}}}};
-  const path baseline = safety::source_dir() / "profiles" / "baseline.json";
+  const path baseline = smharden::test::source_dir() / "profiles" / "baseline.json";
   std::vector<std::string> missing;
   std::ifstream baseline_file(baseline);
   const json baseline_steps = json::parse(baseline_file).value("steps", json::object());
   for (const auto& [id, cfg] : baseline_steps.items()) {
-    if (!safety::fs::exists(safety::smharden_exe().parent_path() / "plugins" / ("smh-" + id + ".so"))) {
+    if (!fs::exists(smharden::test::smharden_exe().parent_path() / "plugins" / ("smh-" + id + ".so"))) {
       missing.push_back(id);
     }
   }
@@ -91,25 +95,25 @@ TEST_CASE("SIGKILL at any point of apply, then rollback --last restores every fi
     WARN("baseline plugins not built (" << missing.size() << ", e.g. " << missing.front()
                                         << "): the crash test runs the test steps only");
   }
-  safety::write_json(profile, crash_profile);
-  const auto original = safety::lab_hashes(pristine);
+  smharden::test::write_json(profile, crash_profile);
+  const auto original = smharden::test::lab_hashes(pristine);
   const std::vector<std::string> apply_args = {"apply",          "--yes",    "--no-auto-rollback",
                                                "--format",       "json",     "--profile",
                                                profile.string(), "--target", "lab:" + lab.string()};
   const auto fresh_lab = [&] {
-    safety::fs::remove_all(lab);
-    safety::fs::copy(pristine, lab, safety::fs::copy_options::recursive);
+    fs::remove_all(lab);
+    fs::copy(pristine, lab, fs::copy_options::recursive);
   };
 
   // The reference run: how many journal records and mutating calls a full apply makes.
   fresh_lab();
   const auto started = std::chrono::steady_clock::now();
-  const proc_result reference = smh.run(apply_args, base_env);
+  const cli_result reference = smh.run(apply_args, base_env);
   const auto reference_time = std::chrono::steady_clock::now() - started;
   INFO(reference.out << reference.err);
   REQUIRE(reference.signal == 0);
   const json report = reference.out_json();
-  const auto records = safety::journal_records(state, report["run_id"]);
+  const auto records = smharden::test::journal_records(state, report["run_id"]);
   std::size_t mutations = 0;
   for (const auto& r : records) mutations += r["type"] == "mutation" ? 1 : 0;
   const std::size_t writes = records.size();
@@ -119,7 +123,7 @@ TEST_CASE("SIGKILL at any point of apply, then rollback --last restores every fi
                            << " journal records, exit " << reference.exit_code);
   REQUIRE(mutations >= 10);
   REQUIRE(smh.run({"rollback", "--last"}, base_env).exit_code == 0);
-  REQUIRE(safety::lab_hashes(lab) == original);
+  REQUIRE(smharden::test::lab_hashes(lab) == original);
 
   std::vector<kill_point> all;
   for (std::size_t n = 1; n < writes; ++n) all.push_back({"SMHARDEN_TEST_KILL_AFTER_JOURNAL_WRITES", n});
@@ -141,7 +145,7 @@ TEST_CASE("SIGKILL at any point of apply, then rollback --last restores every fi
     const kill_point& kp = points[trial];
     fresh_lab();
     std::map<std::string, std::string> env = base_env;
-    proc_result applied;
+    cli_result applied;
     if (kp.variable.empty()) {
       const auto limit = std::chrono::duration_cast<std::chrono::microseconds>(reference_time).count();
       const auto delay = std::chrono::microseconds(std::uniform_int_distribution<long long>(0, limit)(rng));
@@ -167,21 +171,21 @@ TEST_CASE("SIGKILL at any point of apply, then rollback --last restores every fi
     if (kp.variable == "SMHARDEN_TEST_KILL_TORN_WRITE") ++torn_seen;
 
     std::size_t temp_files = 0;
-    const auto bad = safety::unparseable_files(lab, &temp_files);
+    const auto bad = smharden::test::unparseable_files(lab, &temp_files);
     INFO("half-written: " << (bad.empty() ? "" : bad.front()));
     REQUIRE(bad.empty());
 
     if (kp.kill_rollback) {
       std::map<std::string, std::string> rb_env = base_env;
       rb_env["SMHARDEN_TEST_KILL_ROLLBACK_AFTER_JOURNAL_WRITES"] = std::to_string(kp.n);
-      const proc_result dying = smh.run({"rollback", "--last"}, rb_env);
+      const cli_result dying = smh.run({"rollback", "--last"}, rb_env);
       if (dying.signal == SIGKILL) ++rollbacks_killed;
-      REQUIRE(safety::unparseable_files(lab).empty());
+      REQUIRE(smharden::test::unparseable_files(lab).empty());
     }
-    const proc_result rb = smh.run({"rollback", "--last", "--format", "json"}, base_env);
+    const cli_result rb = smh.run({"rollback", "--last", "--format", "json"}, base_env);
     INFO(rb.out << rb.err);
     REQUIRE(rb.exit_code == 0);
-    const auto now = safety::lab_hashes(lab);
+    const auto now = smharden::test::lab_hashes(lab);
     if (now != original) {
       for (const auto& [file, sha] : original) {
         INFO("file " << file);
@@ -194,9 +198,9 @@ TEST_CASE("SIGKILL at any point of apply, then rollback --last restores every fi
       }
       FAIL("the lab differs from before the apply");
     }
-    REQUIRE(safety::unparseable_files(lab, &temp_files).empty());
+    REQUIRE(smharden::test::unparseable_files(lab, &temp_files).empty());
     CHECK(temp_files == 0);
-    const proc_result again = smh.run({"rollback", "--last", "--format", "json"}, base_env);
+    const cli_result again = smh.run({"rollback", "--last", "--format", "json"}, base_env);
     REQUIRE(again.exit_code == 0);
     CHECK(again.out_json()["nothing_to_do"] == true);
   }

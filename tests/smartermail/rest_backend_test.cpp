@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <random>
 
 #include "emulator.hpp"
 #include "services/smartermail/rest_api.hpp"
@@ -12,6 +11,7 @@
 #include "sm-extensions/extensions_policy.hpp"
 #include "sm-ids/ids_policy.hpp"
 #include "sm-relay/relay_policy.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace smharden::services;
@@ -25,19 +25,6 @@ namespace {
 
 const char* const password = "s3cret-Pa55";
 const char* const seed = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("smharden-smrest-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 /// One run against the emulator: a rest_api, the service over it, its methods.
 struct client {
@@ -332,9 +319,9 @@ TEST_CASE("rest: a write the server silently drops is caught by the read-back", 
 }
 
 TEST_CASE("rest: TLS is verified; a CA file or a SHA-256 pin admits a self-signed server", "[smartermail][rest][tls]") {
-  temp_dir dir;
-  const fs::path cert = dir.path / "cert.pem";
-  const fs::path key = dir.path / "key.pem";
+  const smharden::test::temp_dir dir("smharden-smrest");
+  const fs::path cert = dir.path() / "cert.pem";
+  const fs::path key = dir.path() / "key.pem";
   const std::string fingerprint = smharden::testing::make_self_signed_certificate(cert, key);
   emulator_options o;
   o.https = true;

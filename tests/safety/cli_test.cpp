@@ -9,11 +9,14 @@
 #include <fstream>
 #include <thread>
 
-#include "cli_harness.hpp"
+#include "cli_lab.hpp"
+#include "lab_files.hpp"
+#include "temp_dir.hpp"
 
-using safety::json;
-using safety::proc_result;
-using safety::fs::path;
+using nlohmann::json;
+using smharden::test::cli_result;
+using std::filesystem::path;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -21,45 +24,42 @@ const char* const secret_value = "Churn-Secret-Value-9f3k";
 
 /// A lab, a state folder and a profile in one temporary folder.
 struct lab_run {
-  safety::temp_dir root{"cli"};
-  path lab = root.path() / "lab";
-  path state = root.path() / "state";
-  path profile = root.path() / "profile.json";
-  safety::cli smh{state, safety::churn_plugin_dir()};
+  smharden::test::cli_lab home{"smharden-safety-cli", SAFETY_PLUGIN_DIR};
+  path lab = home.lab();
+  path state = home.state();
+  path profile = home.root() / "profile.json";
+  const smharden::test::cli_runner& smh = home.cli();
   std::map<std::string, std::string> env = {{"SMHARDEN_SECRET_CHURN_PASSWORD", secret_value}};
   std::map<std::string, std::string> original;
 
   explicit lab_run(json profile_doc) {
-    const proc_result init = smh.run({"lab", "init", lab.string()});
-    INFO(init.err);
-    REQUIRE(init.exit_code == 0);
-    safety::write_json(profile, profile_doc);
-    original = safety::lab_hashes(lab);
+    smharden::test::write_json(profile, profile_doc);
+    original = smharden::test::lab_hashes(lab);
   }
-  proc_result run(std::vector<std::string> args) const { return smh.run(args, env); }
-  proc_result apply(std::vector<std::string> extra = {}) const {
+  cli_result run(std::vector<std::string> args) const { return smh.run(args, env); }
+  cli_result apply(std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {"apply",     "--yes",          "--format", "json",
                                      "--profile", profile.string(), "--target", "lab:" + lab.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return run(args);
   }
-  proc_result check(std::vector<std::string> extra = {}) const {
+  cli_result check(std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {"check",    "--format",           "json", "--profile", profile.string(),
                                      "--target", "lab:" + lab.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return run(args);
   }
-  proc_result rollback(std::vector<std::string> extra = {"--last"}) const {
+  cli_result rollback(std::vector<std::string> extra = {"--last"}) const {
     std::vector<std::string> args = {"rollback", "--format", "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run(args);
   }
   json history() const {
-    const proc_result h = run({"history", "--format", "json"});
+    const cli_result h = run({"history", "--format", "json"});
     REQUIRE(h.exit_code == 0);
     return h.out_json()["runs"];
   }
-  bool restored() const { return safety::lab_hashes(lab) == original; }
+  bool restored() const { return smharden::test::lab_hashes(lab) == original; }
 };
 
 json churn_profile(json params = json::object(), json extra = json::object()) {
@@ -84,7 +84,7 @@ std::size_t count_type(const std::vector<json>& records, const std::string& type
 }
 
 bool tree_contains(const path& root, const std::string& needle) {
-  for (const auto& e : safety::fs::recursive_directory_iterator(root)) {
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
     if (!e.is_regular_file()) continue;
     std::ifstream in(e.path(), std::ios::binary);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -123,7 +123,7 @@ class webmail {
 
 TEST_CASE("apply journals every change write-ahead; rollback restores every byte; a second rollback does nothing") {
   lab_run t(churn_profile());
-  const proc_result applied = t.apply();
+  const cli_result applied = t.apply();
   INFO(applied.err);
   REQUIRE(applied.exit_code == 0);
   const json report = applied.out_json();
@@ -132,7 +132,7 @@ TEST_CASE("apply journals every change write-ahead; rollback restores every byte
   CHECK_FALSE(t.restored());
   CHECK(t.check().exit_code == 0);
 
-  const auto records = safety::journal_records(t.state, run_id);
+  const auto records = smharden::test::journal_records(t.state, run_id);
   REQUIRE(records.size() > 4);
   CHECK(records.front()["type"] == "run_start");
   CHECK(records.front()["mode"] == "apply");
@@ -160,7 +160,7 @@ TEST_CASE("apply journals every change write-ahead; rollback restores every byte
   for (const auto& r : report["restarts"]) CHECK(r["status"] == "done");
   CHECK_FALSE(tree_contains(t.state, secret_value));
 
-  const proc_result rb = t.rollback();
+  const cli_result rb = t.rollback();
   INFO(rb.out << rb.err);
   REQUIRE(rb.exit_code == 0);
   const json rbj = rb.out_json();
@@ -171,19 +171,19 @@ TEST_CASE("apply journals every change write-ahead; rollback restores every byte
   CHECK(t.restored());
   CHECK(t.check().exit_code == 3);
   // The rollback journaled itself in its own folder.
-  const auto rb_records = safety::journal_records(t.state, rbj["run_id"]);
+  const auto rb_records = smharden::test::journal_records(t.state, rbj["run_id"]);
   REQUIRE_FALSE(rb_records.empty());
   CHECK(rb_records.front()["mode"] == "rollback");
   CHECK(rb_records.front()["rolls_back"] == run_id);
   CHECK(count_type(rb_records, "mutation") >= mutations - 2);
 
-  const proc_result again = t.rollback();
+  const cli_result again = t.rollback();
   REQUIRE(again.exit_code == 0);
   const json againj = again.out_json();
   CHECK(againj["nothing_to_do"] == true);
   CHECK_THAT(againj["notices"][0].get<std::string>(), Catch::Contains("rolled back already"));
   CHECK(t.restored());
-  const proc_result text = t.run({"rollback", run_id});
+  const cli_result text = t.run({"rollback", run_id});
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::Contains("nothing to do"));
 
@@ -196,22 +196,22 @@ TEST_CASE("apply journals every change write-ahead; rollback restores every byte
   CHECK(runs[0]["profile"] == "safety");
   CHECK(runs[1]["mode"] == "rollback");
   CHECK(runs[1]["rolls_back"] == run_id);
-  const proc_result table = t.run({"history"});
+  const cli_result table = t.run({"history"});
   CHECK_THAT(table.out, Catch::Contains(run_id));
 }
 
 TEST_CASE("rollback --last skips a later apply that changed nothing") {
   lab_run t(churn_profile());
-  const proc_result first = t.apply();
+  const cli_result first = t.apply();
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 0);
   const std::string changed_run = first.out_json()["run_id"];
-  const proc_result second = t.apply();  // compliant now: nothing to change
+  const cli_result second = t.apply();  // compliant now: nothing to change
   REQUIRE(second.exit_code == 0);
   REQUIRE(second.out_json()["run_id"] != changed_run);
   CHECK(t.history().back()["mutations"] == 0);
 
-  const proc_result rb = t.rollback();
+  const cli_result rb = t.rollback();
   INFO(rb.out << rb.err);
   REQUIRE(rb.exit_code == 0);
   CHECK(rb.out_json()["rolls_back"] == changed_run);
@@ -222,30 +222,30 @@ TEST_CASE("the IIS history copy is journaled; rollback removes it and what a kil
   json profile = churn_profile();
   profile["steps"]["safety-churn-b"] = {{"params", {{"bindings", {"127.0.0.1:9998:"}}}}};
   lab_run t(profile);
-  const proc_result applied = t.apply();
+  const cli_result applied = t.apply();
   INFO(applied.out << applied.err);
   REQUIRE(applied.exit_code == 0);
   const std::string run_id = applied.out_json()["run_id"];
   path copy;
-  for (const auto& r : safety::journal_records(t.state, run_id)) {
+  for (const auto& r : smharden::test::journal_records(t.state, run_id)) {
     if (r["type"] == "file_backup" && r["path"].get<std::string>().find("iis/history/") != std::string::npos) {
       CHECK(r["existed"] == false);
       copy = r["path"].get<std::string>();
     }
   }
   REQUIRE_FALSE(copy.empty());
-  REQUIRE(safety::fs::exists(copy));
+  REQUIRE(fs::exists(copy));
   // What an apply killed in the middle of writing that copy leaves: the temp file beside it.
   const path torn = copy.parent_path() / ("." + copy.filename().string() + ".smharden-4f2a.tmp");
-  safety::write_json(torn, json{{"half", "written"}});
+  smharden::test::write_json(torn, json{{"half", "written"}});
 
-  const proc_result rb = t.rollback({run_id});
+  const cli_result rb = t.rollback({run_id});
   INFO(rb.out << rb.err);
   REQUIRE(rb.exit_code == 0);
-  CHECK_FALSE(safety::fs::exists(copy));
-  CHECK_FALSE(safety::fs::exists(torn));
+  CHECK_FALSE(fs::exists(copy));
+  CHECK_FALSE(fs::exists(torn));
   std::size_t temp_files = 0;
-  CHECK(safety::unparseable_files(t.lab, &temp_files).empty());
+  CHECK(smharden::test::unparseable_files(t.lab, &temp_files).empty());
   CHECK(temp_files == 0);
 }
 
@@ -253,14 +253,14 @@ TEST_CASE("rollback --only undoes the named steps and leaves the others") {
   json profile = churn_profile();
   profile["steps"]["safety-churn-b"] = {{"params", {{"bindings", {"127.0.0.1:9998:"}}}}};
   lab_run t(profile);
-  const proc_result applied = t.apply();
+  const cli_result applied = t.apply();
   INFO(applied.err);
   REQUIRE(applied.exit_code == 0);
   const std::string run_id = applied.out_json()["run_id"];
   const std::string config = "iis/applicationHost.config";
-  const auto after_apply = safety::lab_hashes(t.lab);
+  const auto after_apply = smharden::test::lab_hashes(t.lab);
 
-  const proc_result only = t.rollback({run_id, "--only", "safety-churn-b"});
+  const cli_result only = t.rollback({run_id, "--only", "safety-churn-b"});
   INFO(only.out << only.err);
   REQUIRE(only.exit_code == 0);
   const json onlyj = only.out_json();
@@ -269,15 +269,15 @@ TEST_CASE("rollback --only undoes the named steps and leaves the others") {
   CHECK(t.check({"--only", "safety-churn-b"}).exit_code == 3);  // undone
   CHECK(t.check({"--only", "safety-churn"}).exit_code == 0);    // kept
   // applicationHost.config was changed by both steps: only the undo calls of -b ran on it.
-  CHECK(safety::lab_hashes(t.lab).at(config) != t.original.at(config));
+  CHECK(smharden::test::lab_hashes(t.lab).at(config) != t.original.at(config));
   CHECK(t.history()[0]["rolled_back"] == "partly");
 
   // Again --only the same step: nothing left there.
-  const proc_result repeat = t.rollback({run_id, "--only", "safety-churn-b"});
+  const cli_result repeat = t.rollback({run_id, "--only", "safety-churn-b"});
   CHECK(repeat.exit_code == 0);
   CHECK(repeat.out_json()["nothing_to_do"] == true);
 
-  const proc_result rest = t.rollback({run_id});
+  const cli_result rest = t.rollback({run_id});
   INFO(rest.out << rest.err);
   REQUIRE(rest.exit_code == 0);
   const json restj = rest.out_json();  // a named value: the loop must not iterate a destroyed temporary
@@ -292,14 +292,14 @@ TEST_CASE("rollback refuses what it cannot do, with a usage error") {
   CHECK(t.rollback().exit_code == 2);  // no runs yet
   CHECK(t.rollback({"20990101T000000Z-000000"}).exit_code == 2);
   CHECK(t.run({"rollback"}).exit_code == 2);  // neither --last nor an id
-  const proc_result applied = t.apply();
+  const cli_result applied = t.apply();
   REQUIRE(applied.exit_code == 0);
-  const proc_result bad_only = t.rollback({"--last", "--only", "no-such-step"});
+  const cli_result bad_only = t.rollback({"--last", "--only", "no-such-step"});
   CHECK(bad_only.exit_code == 2);
   CHECK_THAT(bad_only.err, Catch::Contains("safety-churn"));
-  const proc_result rb = t.rollback();
+  const cli_result rb = t.rollback();
   REQUIRE(rb.exit_code == 0);
-  const proc_result of_rollback = t.rollback({rb.out_json()["run_id"].get<std::string>()});
+  const cli_result of_rollback = t.rollback({rb.out_json()["run_id"].get<std::string>()});
   CHECK(of_rollback.exit_code == 2);
   CHECK_THAT(of_rollback.err, Catch::Contains("only apply runs"));
 }
@@ -307,7 +307,7 @@ TEST_CASE("rollback refuses what it cannot do, with a usage error") {
 TEST_CASE("a failed step rolls the whole run back automatically; --no-auto-rollback keeps it") {
   SECTION("automatic") {
     lab_run t(churn_profile({{"fail_after_changes", true}}));
-    const proc_result applied = t.apply();
+    const cli_result applied = t.apply();
     REQUIRE(applied.exit_code == 4);
     const json report = applied.out_json();
     CHECK(step(report, "safety-churn")["status"] == "failed");
@@ -320,7 +320,7 @@ TEST_CASE("a failed step rolls the whole run back automatically; --no-auto-rollb
   }
   SECTION("--no-auto-rollback") {
     lab_run t(churn_profile({{"fail_after_changes", true}}));
-    const proc_result applied = t.apply({"--no-auto-rollback"});
+    const cli_result applied = t.apply({"--no-auto-rollback"});
     REQUIRE(applied.exit_code == 4);
     const json report = applied.out_json();
     CHECK(report["rollback"]["performed"] == false);
@@ -334,7 +334,7 @@ TEST_CASE("a failed step rolls the whole run back automatically; --no-auto-rollb
 TEST_CASE("a failing health probe after apply rolls back automatically and exits 4") {
   webmail down(500);
   lab_run t(churn_profile(json::object(), {{"health", down.health()}}));
-  const proc_result applied = t.apply();
+  const cli_result applied = t.apply();
   INFO(applied.out << applied.err);
   REQUIRE(applied.exit_code == 4);
   const json report = applied.out_json();
@@ -351,7 +351,7 @@ TEST_CASE("a failing health probe after apply rolls back automatically and exits
   const json runs = t.history();
   CHECK(runs[0]["outcome"] == "health_failed");
   CHECK(runs[0]["rolled_back"] == "yes");
-  const auto records = safety::journal_records(t.state, report["run_id"]);
+  const auto records = smharden::test::journal_records(t.state, report["run_id"]);
   CHECK(count_type(records, "health") == 1);
   CHECK(count_type(records, "auto_rollback") == 1);
 }
@@ -360,7 +360,7 @@ TEST_CASE("a passing health probe keeps the apply; a failing one with --no-auto-
   SECTION("passes") {
     webmail up(200);
     lab_run t(churn_profile(json::object(), {{"health", up.health()}}));
-    const proc_result applied = t.apply();
+    const cli_result applied = t.apply();
     REQUIRE(applied.exit_code == 0);
     CHECK(applied.out_json()["health"]["ok"] == true);
     CHECK_FALSE(t.restored());
@@ -368,7 +368,7 @@ TEST_CASE("a passing health probe keeps the apply; a failing one with --no-auto-
   SECTION("fails, kept") {
     webmail down(503);
     lab_run t(churn_profile(json::object(), {{"health", down.health()}}));
-    const proc_result applied = t.apply({"--no-auto-rollback"});
+    const cli_result applied = t.apply({"--no-auto-rollback"});
     REQUIRE(applied.exit_code == 4);
     const json report = applied.out_json();
     CHECK(report["health"]["ok"] == false);
@@ -377,7 +377,7 @@ TEST_CASE("a passing health probe keeps the apply; a failing one with --no-auto-
   }
   SECTION("a bad health setting stops the apply before anything changes") {
     lab_run t(churn_profile(json::object(), {{"health", {{"webmail", {{"url", "localhost:9998"}}}}}}));
-    const proc_result applied = t.apply();
+    const cli_result applied = t.apply();
     CHECK(applied.exit_code == 2);
     CHECK_THAT(applied.err, Catch::Contains("/health/webmail/url"));
     CHECK(t.restored());
@@ -389,7 +389,7 @@ TEST_CASE("the lockout guard refuses an allow-list that excludes a management ra
   profile["management_cidrs"] = {"192.0.2.10/32", "203.0.113.0/24"};
   SECTION("refused, and the step's earlier changes rolled back") {
     lab_run t(profile);
-    const proc_result applied = t.apply();
+    const cli_result applied = t.apply();
     REQUIRE(applied.exit_code == 4);
     const json report = applied.out_json();
     const json s = step(report, "safety-churn");
@@ -401,7 +401,7 @@ TEST_CASE("the lockout guard refuses an allow-list that excludes a management ra
   }
   SECTION("--allow-lockout-risk") {
     lab_run t(profile);
-    const proc_result applied = t.apply({"--allow-lockout-risk"});
+    const cli_result applied = t.apply({"--allow-lockout-risk"});
     REQUIRE(applied.exit_code == 0);
     const json report = applied.out_json();
     bool recorded = false;
@@ -418,7 +418,7 @@ TEST_CASE("the lockout guard refuses an allow-list that excludes a management ra
 
 TEST_CASE("apply --no-restart leaves the restarts pending and says so") {
   lab_run t(churn_profile());
-  const proc_result applied = t.apply({"--no-restart"});
+  const cli_result applied = t.apply({"--no-restart"});
   REQUIRE(applied.exit_code == 0);
   const json report = applied.out_json();
   REQUIRE(report["restarts"].size() == 2);
@@ -429,9 +429,9 @@ TEST_CASE("apply --no-restart leaves the restarts pending and says so") {
   bool said = false;
   for (const auto& n : report["notices"]) said |= n.get<std::string>().find("left pending") != std::string::npos;
   CHECK(said);
-  CHECK_FALSE(safety::fs::exists(t.lab / "iis" / "recycle.log"));
+  CHECK_FALSE(fs::exists(t.lab / "iis" / "recycle.log"));
   // Text output says so too (a second apply changes nothing: the restarts are not requested again).
-  const proc_result text =
+  const cli_result text =
       t.run({"apply", "--yes", "--no-restart", "--profile", t.profile.string(), "--target", "lab:" + t.lab.string()});
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::Contains("compliant"));
@@ -443,12 +443,12 @@ TEST_CASE("SIGINT during apply finishes the current call, stops, and says how to
   bool signalled = false;
   std::vector<std::string> args = {
       "apply", "--yes", "--format", "json", "--profile", t.profile.string(), "--target", "lab:" + t.lab.string()};
-  const proc_result applied = t.smh.run(args, t.env, [&](pid_t pid) {
+  const cli_result applied = t.smh.run(args, t.env, [&](pid_t pid) {
     std::error_code ec;
-    if (!safety::fs::is_directory(runs, ec)) return true;
-    for (const auto& d : safety::fs::directory_iterator(runs)) {
+    if (!fs::is_directory(runs, ec)) return true;
+    for (const auto& d : fs::directory_iterator(runs)) {
       const auto id = d.path().filename().string();
-      if (count_type(safety::journal_records(t.state, id), "mutation_done") >= 2) {
+      if (count_type(smharden::test::journal_records(t.state, id), "mutation_done") >= 2) {
         ::kill(pid, SIGINT);
         signalled = true;
         return false;
@@ -463,7 +463,7 @@ TEST_CASE("SIGINT during apply finishes the current call, stops, and says how to
   const json report = applied.out_json();
   CHECK(report["interrupted"]["undo"] == "smharden rollback --last");
   CHECK(report.contains("rollback") == false);  // no automatic rollback after an interrupt
-  const auto records = safety::journal_records(t.state, report["run_id"]);
+  const auto records = smharden::test::journal_records(t.state, report["run_id"]);
   CHECK(count_type(records, "interrupt") == 1);
   CHECK(count_type(records, "mutation") == count_type(records, "mutation_done"));
   CHECK(count_type(records, "mutation") < 9);
@@ -478,11 +478,11 @@ TEST_CASE("the installed smharden has no crash-test hooks: the kill variables ch
   t.env["SMHARDEN_TEST_KILL_AFTER_JOURNAL_WRITES"] = "1";
   t.env["SMHARDEN_TEST_KILL_AFTER_MUTATIONS"] = "1";
   t.env["SMHARDEN_TEST_KILL_TORN_WRITE"] = "2";
-  const proc_result applied = t.apply();
+  const cli_result applied = t.apply();
   INFO(applied.err);
   CHECK(applied.signal == 0);
   REQUIRE(applied.exit_code == 0);
-  const auto records = safety::journal_records(t.state, applied.out_json()["run_id"]);
+  const auto records = smharden::test::journal_records(t.state, applied.out_json()["run_id"]);
   REQUIRE_FALSE(records.empty());
   CHECK(records.back()["type"] == "run_end");
   CHECK(records.back()["outcome"] == "ok");

@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <random>
 #include <set>
 
-#include "base/atomic_file.hpp"
 #include "base/errors.hpp"
+#include "service_lab.hpp"
 #include "services/smartermail/smartermail_service.hpp"
+#include "base/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 using namespace smharden::services;
@@ -14,50 +14,16 @@ using json = nlohmann::json;
 
 namespace {
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("smharden-sm-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-struct lab_fixture {
-  temp_dir dir;
+/// A fresh SmarterMail lab and the smartermail service over it.
+struct lab_fixture : smharden::test::service_lab {
   target t;
-  service_env env;
-  std::vector<fs::path> backed_up;
-  registry reg;
-  std::unique_ptr<service> svc;
 
-  lab_fixture() {
-    seed_smartermail_lab(dir.path);
-    t.kind = target_kind::lab;
-    t.root = dir.path;
-    env.before_file_write = [this](const fs::path& p) { backed_up.push_back(p); };
-    env.secret = [](const std::string&) { return std::optional<std::string>(); };
-    env.log = [](const std::string&) {};
-    svc = make_smartermail_service(t, env);
-    svc->register_methods(reg);
-  }
-  json call(const std::string& name, const json& params = json::object()) {
-    const method* m = reg.find(name);
-    REQUIRE(m != nullptr);
-    return m->invoke(params);
-  }
-  undo_record undo(const std::string& name, const json& params) {
-    const method* m = reg.find(name);
-    REQUIRE(m != nullptr);
-    REQUIRE(m->kind == access::mutating);
-    return m->undo(params);
+  lab_fixture() : service_lab("smharden-sm"), t(make_target(target_kind::lab)) {
+    seed_smartermail_lab(dir.path());
+    attach(make_smartermail_service(t, env));
   }
   json file(const std::string& name) {
-    return json::parse(smharden::util::read_file(dir.path / "smartermail" / (name + ".json")));
+    return json::parse(smharden::util::read_file(dir.path() / "smartermail" / (name + ".json")));
   }
 };
 
@@ -178,13 +144,13 @@ TEST_CASE("every mutating smartermail method has an undo that restores the snaps
     CHECK(find("198.51.100.0/28") != entries.end());
   }
   // The engine is told before each lab file is first written, once per file.
-  std::set<fs::path> unique(f.backed_up.begin(), f.backed_up.end());
-  CHECK(unique.size() == f.backed_up.size());
+  std::set<fs::path> unique(f.announced.begin(), f.announced.end());
+  CHECK(unique.size() == f.announced.size());
 }
 
 TEST_CASE("read-only methods are declared read-only", "[smartermail][lab]") {
   lab_fixture f;
-  for (const method* m : f.reg.all()) {
+  for (const method* m : f.registry.all()) {
     INFO(m->name);
     const bool writes = m->name.size() > 4 && m->name.compare(m->name.size() - 4, 4, ".set") == 0;
     CHECK((m->kind == access::mutating) == writes);
