@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <string>
 
+#include "base/atomic_file.hpp"
 #include "service_lab.hpp"
 #include "services/windows/lab_backend.hpp"
 #include "services/windows/windows_service.hpp"
-#include "base/atomic_file.hpp"
 
 namespace smharden::test {
 
