@@ -21,6 +21,48 @@ void xml_scan_failure(size_t offset) {
   throw std::logic_error(fmt::format("XML scanner out of step with the parser at byte {}", offset));
 }
 
+namespace {
+
+// The '>' that ends the <!DOCTYPE ...> (or other <!...>) starting at `pos`: brackets and quotes skipped.
+size_t doctype_end(std::string_view text, size_t pos) {
+  size_t i = pos + 2;
+  int brackets = 0;
+  char quote = 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[') {
+      ++brackets;
+    } else if (c == ']') {
+      --brackets;
+    } else if (c == '>' && brackets <= 0) {
+      return i;
+    }
+  }
+  xml_scan_failure(pos);
+}
+
+// The '>' that ends the start tag opened at `pos`, searching from `from`; quoted values skipped.
+size_t start_tag_end(std::string_view text, size_t pos, size_t from) {
+  char quote = 0;
+  for (size_t i = from; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '>') {
+      return i;
+    }
+  }
+  xml_scan_failure(pos);
+}
+
+}  // namespace
+
 std::vector<xml_token> scan_xml_tokens(std::string_view text) {
   std::vector<xml_token> tokens;
   std::vector<size_t> open;
@@ -44,24 +86,7 @@ std::vector<xml_token> scan_xml_tokens(std::string_view text) {
       tokens.push_back({xml_token_kind::cdata, pos, end, 0, 0, false, {}});
       pos = end;
     } else if (rest.starts_with("<!")) {
-      size_t i = pos + 2;
-      int brackets = 0;
-      char quote = 0;
-      for (; i < n; ++i) {
-        const char c = text[i];
-        if (quote != 0) {
-          if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == '[') {
-          ++brackets;
-        } else if (c == ']') {
-          --brackets;
-        } else if (c == '>' && brackets <= 0) {
-          break;
-        }
-      }
-      if (i >= n) xml_scan_failure(pos);
+      const size_t i = doctype_end(text, pos);
       tokens.push_back({xml_token_kind::doctype, pos, i + 1, 0, 0, false, {}});
       pos = i + 1;
     } else if (rest.starts_with("<?")) {
@@ -80,18 +105,7 @@ std::vector<xml_token> scan_xml_tokens(std::string_view text) {
       size_t i = pos + 1;
       while (i < n && !is_name_end(text[i])) ++i;
       xml_token t{xml_token_kind::element, pos, 0, 0, 0, false, text.substr(pos + 1, i - pos - 1)};
-      char quote = 0;
-      for (; i < n; ++i) {
-        const char c = text[i];
-        if (quote != 0) {
-          if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == '>') {
-          break;
-        }
-      }
-      if (i >= n) xml_scan_failure(pos);
+      i = start_tag_end(text, pos, i);
       t.content_begin = i + 1;
       t.self_closing = text[i - 1] == '/';
       if (t.self_closing) {
