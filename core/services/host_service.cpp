@@ -1,5 +1,6 @@
 #include "services/host_service.hpp"
 
+#include <fmt/format.h>
 #include <smharden/plugin_abi.h>
 
 #include "services/method_table.hpp"
@@ -18,7 +19,10 @@ class host_service final : public service {
   target target_;
 };
 
-json host_info(host_service& self, const json& /*params*/) {
+json host_info(host_service& self, const json& params) {
+  if (!params.is_object() || !params.empty()) {
+    throw service_error("invalid_params", fmt::format("host.info takes no parameters, found {}", params.dump()));
+  }
 #ifdef _WIN32
   const char* os = "windows";
 #else
@@ -35,7 +39,8 @@ const method_entry<host_service> host_methods[] = {
     {"host.info",
      access::read_only,
      "smharden's version and ABI, the target's kind and description",
-     {"–", "`{smharden_version, abi: {major, minor}, target: {kind, description}, os}` (os: `windows` or `posix`)", ""},
+     {"none (any param is `invalid_params`)",
+      "`{smharden_version, abi: {major, minor}, target: {kind, description}, os}` (os: `windows` or `posix`)", ""},
      &host_info},
 };
 
