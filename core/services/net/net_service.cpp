@@ -40,6 +40,38 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+// The allow/deny rules of a guard check: {"rules": [...]} (ordered) or {"allow", "deny"} lists, and "default".
+access_policy policy_from_params(const json& params) {
+  access_policy policy;
+  const std::string default_action = params.value("default", "deny");
+  if (default_action != "allow" && default_action != "deny") {
+    throw service_error("invalid_params",
+                        fmt::format("default must be \"allow\" or \"deny\", found \"{}\"", default_action));
+  }
+  policy.default_allow = default_action == "allow";
+  if (params.contains("rules")) {
+    const json& rules = params["rules"];
+    if (!rules.is_array()) throw service_error("invalid_params", "\"rules\" must be an array");
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const json& rule = rules[i];
+      const std::string where = fmt::format("rules[{}]", i);
+      if (!rule.is_object() || !rule.contains("range") || !rule.contains("action")) {
+        throw service_error("invalid_params", where + ": expected {\"range\": \"...\", \"action\": \"allow|deny\"}");
+      }
+      const std::string action = rule["action"].is_string() ? rule["action"].get<std::string>() : "";
+      if (action != "allow" && action != "deny") {
+        throw service_error("invalid_params", where + "/action: expected \"allow\" or \"deny\"");
+      }
+      policy.rules.push_back({range_or_throw(rule["range"], where + "/range"), action == "allow"});
+    }
+  } else {
+    // Unordered lists: a deny entry wins over an allow entry (the cautious reading).
+    for (auto& r : range_list(params, "deny")) policy.rules.push_back({std::move(r), false});
+    for (auto& r : range_list(params, "allow")) policy.rules.push_back({std::move(r), true});
+  }
+  return policy;
+}
+
 class net_service final : public service {
  public:
   explicit net_service(service_env& env) : env_(env) {}
@@ -126,33 +158,7 @@ json check_management_access(const json& params, const std::vector<std::string>&
   if (has_lists && params.contains("rules")) {
     throw service_error("invalid_params", "give either \"rules\" (ordered, first match wins) or \"allow\"/\"deny\"");
   }
-  access_policy policy;
-  const std::string default_action = params.value("default", "deny");
-  if (default_action != "allow" && default_action != "deny") {
-    throw service_error("invalid_params",
-                        fmt::format("default must be \"allow\" or \"deny\", found \"{}\"", default_action));
-  }
-  policy.default_allow = default_action == "allow";
-  if (params.contains("rules")) {
-    const json& rules = params["rules"];
-    if (!rules.is_array()) throw service_error("invalid_params", "\"rules\" must be an array");
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-      const json& rule = rules[i];
-      const std::string where = fmt::format("rules[{}]", i);
-      if (!rule.is_object() || !rule.contains("range") || !rule.contains("action")) {
-        throw service_error("invalid_params", where + ": expected {\"range\": \"...\", \"action\": \"allow|deny\"}");
-      }
-      const std::string action = rule["action"].is_string() ? rule["action"].get<std::string>() : "";
-      if (action != "allow" && action != "deny") {
-        throw service_error("invalid_params", where + "/action: expected \"allow\" or \"deny\"");
-      }
-      policy.rules.push_back({range_or_throw(rule["range"], where + "/range"), action == "allow"});
-    }
-  } else {
-    // Unordered lists: a deny entry wins over an allow entry (the cautious reading).
-    for (auto& r : range_list(params, "deny")) policy.rules.push_back({std::move(r), false});
-    for (auto& r : range_list(params, "allow")) policy.rules.push_back({std::move(r), true});
-  }
+  const access_policy policy = policy_from_params(params);
 
   std::vector<std::string> cidrs = profile_cidrs;
   if (params.contains("management_cidrs")) {
