@@ -41,6 +41,13 @@ struct undo_record {
   std::string description;
 };
 
+/// What docs/services.md says about a method beyond its one-line summary (Markdown).
+struct method_doc {
+  std::string params;  ///< the params object, e.g. "`{name, password_secret}`"; "–" when it takes none
+  std::string result;  ///< the result object
+  std::string undo;    ///< mutating methods: what the undo record restores
+};
+
 struct method {
   std::string name;  ///< "<service>.<object>.<verb>", e.g. "iis.bindings.set"
   access kind = access::read_only;
@@ -48,6 +55,7 @@ struct method {
   std::function<json(const json& params)> invoke;
   /// Required for mutating methods: the undo record for `params`.
   std::function<undo_record(const json& params)> undo;
+  method_doc doc{};
 };
 
 class registry {

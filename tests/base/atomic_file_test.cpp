@@ -6,8 +6,8 @@
 #include <string>
 #include <system_error>
 
-#include "temp_dir.hpp"
 #include "base/atomic_file.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using smharden::test::temp_dir;

@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <string>
 
-#include "temp_dir.hpp"
 #include "base/atomic_file.hpp"
 #include "base/durable_write.hpp"
+#include "temp_dir.hpp"
 
 using smharden::test::temp_dir;
 using smharden::util::sync_folder;

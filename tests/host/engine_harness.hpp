@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "run/engine.hpp"
-#include "run/run_plan.hpp"
 #include "memory_service.hpp"
 #include "profile/profile.hpp"
+#include "run/engine.hpp"
+#include "run/run_plan.hpp"
 #include "temp_dir.hpp"
 
 namespace smharden::test {

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "engine_harness.hpp"
 #include "base/errors.hpp"
+#include "engine_harness.hpp"
 #include "lab_files.hpp"
 #include "report/report_writers.hpp"
 

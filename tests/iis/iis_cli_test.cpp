@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cli_runner.hpp"
 #include "base/atomic_file.hpp"
+#include "cli_runner.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -6,9 +6,9 @@
 #include <memory>
 #include <string>
 
+#include "base/atomic_file.hpp"
 #include "service_lab.hpp"
 #include "services/iis/iis_service.hpp"
-#include "base/atomic_file.hpp"
 
 namespace smharden::test {
 

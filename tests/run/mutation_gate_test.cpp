@@ -47,7 +47,8 @@ TEST_CASE("gate: the undo record is journaled before the call, from the state be
   CHECK(result == json{{"old", 1}});
   CHECK(state == 7);
   REQUIRE(obs.events.size() == 2);
-  CHECK(obs.events[0] == R"(before step-a test.value.set {"value":7} undo [{"method":"test.value.set","params":{"value":1}}])");
+  CHECK(obs.events[0] ==
+        R"(before step-a test.value.set {"value":7} undo [{"method":"test.value.set","params":{"value":1}}])");
   CHECK(obs.events[1] == "after step-a test.value.set ok");
 }
 

@@ -5,17 +5,17 @@
 #include <atomic>
 #include <fstream>
 
+#include "base/atomic_file.hpp"
 #include "cli_runner.hpp"
-#include "runtime/redactor.hpp"
+#include "lab_files.hpp"
 #include "run/journal_file.hpp"
 #include "run/journal_observer.hpp"
 #include "run/journaled_run.hpp"
 #include "run/run_folder.hpp"
+#include "runtime/redactor.hpp"
 #include "runtime/secret_masking.hpp"
-#include "lab_files.hpp"
 #include "services/service_registry.hpp"
 #include "temp_dir.hpp"
-#include "base/atomic_file.hpp"
 
 using smharden::journal::journal_observer;
 using smharden::journal::journal_writer;

@@ -3,10 +3,10 @@
 #include <filesystem>
 #include <set>
 
+#include "base/atomic_file.hpp"
 #include "base/errors.hpp"
 #include "service_lab.hpp"
 #include "services/smartermail/smartermail_service.hpp"
-#include "base/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 using namespace smharden::services;

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "cli_lab.hpp"
 #include "base/atomic_file.hpp"
+#include "cli_lab.hpp"
 
 using json = nlohmann::json;
 using smharden::test::cli_result;

@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "base/atomic_file.hpp"
 #include "cli_lab.hpp"
 #include "services/windows/lab_backend.hpp"
 #include "services/windows/password_generator.hpp"
-#include "base/atomic_file.hpp"
 
 using json = nlohmann::json;
 using smharden::test::cli_result;

@@ -51,11 +51,20 @@ class iis_service final : public service {
   /// none elsewhere); tests put a stand-in for IIS here.
   void use_identity_writer(std::unique_ptr<app_pool_identity_writer> writer);
 
- private:
+  // What the iis.* method functions work on.
+  /// The parsed document, parsed on the first call (unavailable / failed when it cannot be).
   preserving_xml& doc();
+  const target& target_info() const noexcept { return target_; }
+  const service_env& env() const noexcept { return env_; }
+  /// The size of the file as last read or written.
+  size_t config_bytes();
+  /// Sets a SpecificUser identity with its password through IIS (local targets): commits this
+  /// step's edits first, then lets IIS write the file, then reads it again. Returns the pool.
+  json set_identity_through_iis(const std::string& pool, const std::string& user, const std::string& password);
+
+ private:
   void ensure_unchanged_on_disk() const;
   void journal_first_write();
-  json set_identity_through_iis(const std::string& pool, const std::string& user, const std::string& password);
 
   target target_;
   service_env& env_;

@@ -5,143 +5,14 @@
 #include <algorithm>
 #include <vector>
 
+#include "services/iis/xml_byte_scan.hpp"
+
 namespace smharden::services::iis {
 namespace {
 
 // parse_full keeps comments, PIs, the declaration and the doctype; ws_pcdata
 // keeps indentation as text nodes; no parse_eol so CR LF survives in values.
 constexpr unsigned parse_flags = (pugi::parse_full | pugi::parse_ws_pcdata) & ~pugi::parse_eol;
-
-enum class token_kind { element, text, comment, cdata, pi, doctype };
-
-struct token {
-  token_kind kind;
-  size_t begin = 0;
-  size_t end = 0;
-  size_t content_begin = 0;
-  size_t content_end = 0;
-  bool self_closing = false;
-  std::string_view name;
-};
-
-[[noreturn]] void scan_failure(size_t offset) {
-  throw std::logic_error(fmt::format("XML scanner out of step with the parser at byte {}", offset));
-}
-
-size_t find_or_fail(std::string_view text, std::string_view what, size_t from) {
-  const size_t at = text.find(what, from);
-  if (at == std::string_view::npos) scan_failure(from);
-  return at + what.size();
-}
-
-bool is_name_end(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/' || c == '>'; }
-
-// Every node pugixml creates with parse_flags, in document order, with its byte range.
-std::vector<token> scan(std::string_view text) {
-  std::vector<token> tokens;
-  std::vector<size_t> open;
-  size_t pos = 0;
-  const size_t n = text.size();
-  while (pos < n) {
-    if (text[pos] != '<') {
-      size_t next = text.find('<', pos);
-      if (next == std::string_view::npos) next = n;
-      if (!open.empty()) tokens.push_back({token_kind::text, pos, next, 0, 0, false, {}});
-      pos = next;
-      continue;
-    }
-    const std::string_view rest = text.substr(pos);
-    if (rest.starts_with("<!--")) {
-      const size_t end = find_or_fail(text, "-->", pos + 4);
-      tokens.push_back({token_kind::comment, pos, end, 0, 0, false, {}});
-      pos = end;
-    } else if (rest.starts_with("<![CDATA[")) {
-      const size_t end = find_or_fail(text, "]]>", pos + 9);
-      tokens.push_back({token_kind::cdata, pos, end, 0, 0, false, {}});
-      pos = end;
-    } else if (rest.starts_with("<!")) {
-      size_t i = pos + 2;
-      int brackets = 0;
-      char quote = 0;
-      for (; i < n; ++i) {
-        const char c = text[i];
-        if (quote != 0) {
-          if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == '[') {
-          ++brackets;
-        } else if (c == ']') {
-          --brackets;
-        } else if (c == '>' && brackets <= 0) {
-          break;
-        }
-      }
-      if (i >= n) scan_failure(pos);
-      tokens.push_back({token_kind::doctype, pos, i + 1, 0, 0, false, {}});
-      pos = i + 1;
-    } else if (rest.starts_with("<?")) {
-      const size_t end = find_or_fail(text, "?>", pos + 2);
-      tokens.push_back({token_kind::pi, pos, end, 0, 0, false, {}});
-      pos = end;
-    } else if (rest.starts_with("</")) {
-      const size_t end = find_or_fail(text, ">", pos + 2);
-      if (open.empty()) scan_failure(pos);
-      token& t = tokens[open.back()];
-      open.pop_back();
-      t.content_end = pos;
-      t.end = end;
-      pos = end;
-    } else {
-      size_t i = pos + 1;
-      while (i < n && !is_name_end(text[i])) ++i;
-      token t{token_kind::element, pos, 0, 0, 0, false, text.substr(pos + 1, i - pos - 1)};
-      char quote = 0;
-      for (; i < n; ++i) {
-        const char c = text[i];
-        if (quote != 0) {
-          if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == '>') {
-          break;
-        }
-      }
-      if (i >= n) scan_failure(pos);
-      t.content_begin = i + 1;
-      t.self_closing = text[i - 1] == '/';
-      if (t.self_closing) {
-        t.end = i + 1;
-        t.content_end = i + 1;
-        tokens.push_back(t);
-      } else {
-        open.push_back(tokens.size());
-        tokens.push_back(t);
-      }
-      pos = i + 1;
-    }
-  }
-  if (!open.empty()) scan_failure(n);
-  return tokens;
-}
-
-bool kind_matches(token_kind kind, pugi::xml_node_type type) {
-  switch (kind) {
-    case token_kind::element:
-      return type == pugi::node_element;
-    case token_kind::text:
-      return type == pugi::node_pcdata;
-    case token_kind::comment:
-      return type == pugi::node_comment;
-    case token_kind::cdata:
-      return type == pugi::node_cdata;
-    case token_kind::pi:
-      return type == pugi::node_pi || type == pugi::node_declaration;
-    case token_kind::doctype:
-      return type == pugi::node_doctype;
-  }
-  return false;
-}
 
 std::pair<size_t, size_t> line_column(std::string_view text, size_t offset) {
   offset = std::min(offset, text.size());
@@ -229,7 +100,7 @@ void preserving_xml::load(std::string text) {
 }
 
 void preserving_xml::map_nodes() {
-  const std::vector<token> tokens = scan(text_);
+  const std::vector<xml_token> tokens = scan_xml_tokens(text_);
   meta_.reserve(tokens.size() + 1);
   size_t next = 0;
   // Depth-first, document order: the same order the scanner produced.
@@ -238,10 +109,10 @@ void preserving_xml::map_nodes() {
   while (!stack.empty()) {
     const pugi::xml_node node = stack.back();
     stack.pop_back();
-    if (next >= tokens.size()) scan_failure(text_.size());
-    const token& t = tokens[next++];
-    if (!kind_matches(t.kind, node.type()) || (t.kind == token_kind::element && t.name != node.name())) {
-      scan_failure(t.begin);
+    if (next >= tokens.size()) xml_scan_failure(text_.size());
+    const xml_token& t = tokens[next++];
+    if (!kind_matches(t.kind, node.type()) || (t.kind == xml_token_kind::element && t.name != node.name())) {
+      xml_scan_failure(t.begin);
     }
     node_meta m;
     m.begin = t.begin;
@@ -255,7 +126,7 @@ void preserving_xml::map_nodes() {
     meta_.emplace(node.internal_object(), m);
     for (pugi::xml_node c = node.last_child(); c; c = c.previous_sibling()) stack.push_back(c);
   }
-  if (next != tokens.size()) scan_failure(tokens[next].begin);
+  if (next != tokens.size()) xml_scan_failure(tokens[next].begin);
   node_meta doc_meta;
   doc_meta.end = text_.size();
   doc_meta.content_end = text_.size();

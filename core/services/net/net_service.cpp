@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "services/method_table.hpp"
 #include "services/net/http_probe.hpp"
 #include "services/net/management_access.hpp"
 
@@ -39,79 +40,8 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-class net_service final : public service {
- public:
-  explicit net_service(service_env& env) : env_(env) {}
-  std::string name() const override { return "net"; }
-
-  void register_methods(registry& r) override {
-    r.add({"net.http.probe", access::read_only,
-           "GET a URL and compare the status: {url, expect_status? [200], timeout_ms? 5000, verify_tls? true, "
-           "ca_file?} -> {ok, status, elapsed_ms, error?}",
-           [](const json& p) { return probe(p); }, nullptr});
-    r.add({"guard.management_access.check", access::read_only,
-           "Lockout guard: would these allow/deny rules exclude a management range? {allow, deny | rules, default, "
-           "management_cidrs?, what?} -> {ok, excluded, overridden, message}",
-           [this](const json& p) {
-             json result = check_management_access(p, env_.management_cidrs, env_.allow_lockout_risk);
-             if (result.value("overridden", false)) {
-               if (env_.record_override) env_.record_override(result["message"].get<std::string>());
-               if (env_.log) env_.log(result["message"].get<std::string>());
-             }
-             return result;
-           },
-           nullptr});
-  }
-
-  static json probe(const json& p) {
-    http_probe_request req;
-    req.url = require_string(p, "url");
-    const json expect = p.value("expect_status", json::array({200}));
-    if (!expect.is_array() || expect.empty() ||
-        !std::all_of(expect.begin(), expect.end(), [](const json& s) { return s.is_number_integer(); })) {
-      throw service_error("invalid_params", "expect_status must be a non-empty array of HTTP status codes");
-    }
-    const json timeout = p.value("timeout_ms", json(5000));
-    if (!timeout.is_number_integer() || timeout.get<long>() <= 0) {
-      throw service_error("invalid_params", "timeout_ms must be a positive integer");
-    }
-    req.timeout = std::chrono::milliseconds(timeout.get<long>());
-    req.verify_tls = p.value("verify_tls", true);
-    req.ca_file = p.value("ca_file", "");
-    http_probe_result r;
-    try {
-      r = http_get_status(req);
-    } catch (const std::invalid_argument& e) {
-      throw service_error("invalid_params", e.what());
-    }
-    const bool expected = r.answered && std::any_of(expect.begin(), expect.end(),
-                                                    [&](const json& s) { return s.get<long>() == r.status; });
-    json out = {{"ok", expected},
-                {"url", req.url},
-                {"status", r.answered ? json(r.status) : json(nullptr)},
-                {"expect_status", expect},
-                {"elapsed_ms", r.elapsed_ms}};
-    if (!r.answered) {
-      out["error"] = r.error;
-    } else if (!expected) {
-      out["error"] = fmt::format("answered {} (expected {})", r.status, expect.dump());
-    }
-    return out;
-  }
-
- private:
-  service_env& env_;
-};
-
-}  // namespace
-
-json check_management_access(const json& params, const std::vector<std::string>& profile_cidrs,
-                             bool allow_lockout_risk) {
-  if (!params.is_object()) throw service_error("invalid_params", "params must be an object");
-  const bool has_lists = params.contains("allow") || params.contains("deny");
-  if (has_lists && params.contains("rules")) {
-    throw service_error("invalid_params", "give either \"rules\" (ordered, first match wins) or \"allow\"/\"deny\"");
-  }
+// The allow/deny rules of a guard check: {"rules": [...]} (ordered) or {"allow", "deny"} lists, and "default".
+access_policy policy_from_params(const json& params) {
   access_policy policy;
   const std::string default_action = params.value("default", "deny");
   if (default_action != "allow" && default_action != "deny") {
@@ -139,6 +69,96 @@ json check_management_access(const json& params, const std::vector<std::string>&
     for (auto& r : range_list(params, "deny")) policy.rules.push_back({std::move(r), false});
     for (auto& r : range_list(params, "allow")) policy.rules.push_back({std::move(r), true});
   }
+  return policy;
+}
+
+class net_service final : public service {
+ public:
+  explicit net_service(service_env& env) : env_(env) {}
+  std::string name() const override { return "net"; }
+  void register_methods(registry& r) override;
+  service_env& env() noexcept { return env_; }
+
+ private:
+  service_env& env_;
+};
+
+json http_probe(net_service& /*self*/, const json& p) {
+  http_probe_request req;
+  req.url = require_string(p, "url");
+  const json expect = p.value("expect_status", json::array({200}));
+  if (!expect.is_array() || expect.empty() ||
+      !std::all_of(expect.begin(), expect.end(), [](const json& s) { return s.is_number_integer(); })) {
+    throw service_error("invalid_params", "expect_status must be a non-empty array of HTTP status codes");
+  }
+  const json timeout = p.value("timeout_ms", json(5000));
+  if (!timeout.is_number_integer() || timeout.get<long>() <= 0) {
+    throw service_error("invalid_params", "timeout_ms must be a positive integer");
+  }
+  req.timeout = std::chrono::milliseconds(timeout.get<long>());
+  req.verify_tls = p.value("verify_tls", true);
+  req.ca_file = p.value("ca_file", "");
+  http_probe_result r;
+  try {
+    r = http_get_status(req);
+  } catch (const std::invalid_argument& e) {
+    throw service_error("invalid_params", e.what());
+  }
+  const bool expected =
+      r.answered && std::any_of(expect.begin(), expect.end(), [&](const json& s) { return s.get<long>() == r.status; });
+  json out = {{"ok", expected},
+              {"url", req.url},
+              {"status", r.answered ? json(r.status) : json(nullptr)},
+              {"expect_status", expect},
+              {"elapsed_ms", r.elapsed_ms}};
+  if (!r.answered) {
+    out["error"] = r.error;
+  } else if (!expected) {
+    out["error"] = fmt::format("answered {} (expected {})", r.status, expect.dump());
+  }
+  return out;
+}
+
+json management_access_check(net_service& self, const json& p) {
+  service_env& env = self.env();
+  json result = check_management_access(p, env.management_cidrs, env.allow_lockout_risk);
+  if (result.value("overridden", false)) {
+    if (env.record_override) env.record_override(result["message"].get<std::string>());
+    if (env.log) env.log(result["message"].get<std::string>());
+  }
+  return result;
+}
+
+const method_entry<net_service> net_methods[] = {
+    {"net.http.probe",
+     access::read_only,
+     "GET a URL and compare the answer's status with the expected ones",
+     {"`{url, expect_status? ([200]), timeout_ms? (5000), verify_tls? (true), ca_file?}`",
+      "`{ok, url, status (null when nothing answered), expect_status, elapsed_ms, error?}`", ""},
+     &http_probe},
+    {"guard.management_access.check",
+     access::read_only,
+     "lockout guard: would these allow/deny rules exclude a management range? (see docs/safety.md)",
+     {"`{allow, deny}` (deny wins) or `{rules: [{range, action}]}` (first match wins); `default?` (deny), "
+      "`management_cidrs?` (else the profile's), `what?` (named in messages)",
+      "`{ok, excluded: [{range, reason}], overridden, management_cidrs, message, warning?}`; with "
+      "--allow-lockout-risk an exclusion is `ok` and `overridden` (recorded in the report)",
+      ""},
+     &management_access_check},
+};
+
+void net_service::register_methods(registry& r) { add_methods(r, *this, net_methods); }
+
+}  // namespace
+
+json check_management_access(const json& params, const std::vector<std::string>& profile_cidrs,
+                             bool allow_lockout_risk) {
+  if (!params.is_object()) throw service_error("invalid_params", "params must be an object");
+  const bool has_lists = params.contains("allow") || params.contains("deny");
+  if (has_lists && params.contains("rules")) {
+    throw service_error("invalid_params", "give either \"rules\" (ordered, first match wins) or \"allow\"/\"deny\"");
+  }
+  const access_policy policy = policy_from_params(params);
 
   std::vector<std::string> cidrs = profile_cidrs;
   if (params.contains("management_cidrs")) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "services/method_table.hpp"
+
 namespace smharden::services::smartermail {
 namespace {
 
@@ -72,86 +74,40 @@ std::map<std::string, json> by_ip(const json& entries) {
                             what, wanted.dump(), found.dump()));
 }
 
-}  // namespace
+// ---- reads -------------------------------------------------------------------------
 
-smartermail_service::smartermail_service(std::unique_ptr<api_backend> api, route_map map)
-    : map_(std::move(map)), api_(std::move(api)), settings_(*api_, map_) {}
-
-void smartermail_service::end_run() noexcept { api_->end_run(); }
-
-void smartermail_service::register_methods(registry& r) {
-  const auto ro = [&](const char* name, const char* summary, std::function<json(const json&)> fn) {
-    r.add(method{name, access::read_only, summary, std::move(fn), {}});
-  };
-  const auto rw = [&](const char* name, const char* summary, std::function<json(const json&)> fn,
-                      std::function<undo_record(const json&)> undo) {
-    r.add(method{name, access::mutating, summary, std::move(fn), std::move(undo)});
-  };
-  ro("smartermail.version.get", "The server's build: {\"build\": \"100.0.9400\"}",
-     [this](const json&) { return settings_.version(); });
-  ro("smartermail.admins.list",
-     "System administrators with 2FA and login-by-IP state: {\"admins\": [{username, primary, two_factor, "
-     "restrict_login_by_ip, ip_rules}]}",
-     [this](const json&) { return settings_.admins(); });
-  ro("smartermail.admin.security.get", "One administrator's 2FA and login-by-IP state; params {username}",
-     [this](const json& p) { return settings_.admin(require_string(p, "username")); });
-  rw(
-      "smartermail.admin.security.set",
-      "Sets an administrator's \"restrict login access by IP\" flag and rules; params {username, "
-      "restrict_login_by_ip, ip_rules: [{name, ip}]}",
-      [this](const json& p) { return set_admin_security(p); },
-      [this](const json& p) { return undo_admin_security(p); });
-  ro("smartermail.ids.rules.get",
-     "IDS rules: {\"rules\": [{id, type, service, action, time_frame_minutes, threshold, "
-     "block_minutes, description}]}",
-     [this](const json&) { return settings_.ids_rules(); });
-  rw(
-      "smartermail.ids.rules.set",
-      "Makes the IDS rule list exactly params.rules (rules without a known id are created, missing ones deleted)",
-      [this](const json& p) { return set_ids_rules(p); }, [this](const json& p) { return undo_ids_rules(p); });
-  ro("smartermail.extensions.get", "Extension blacklists: {inbound, outbound, upload, file_system} (\".exe\" form)",
-     [this](const json&) { return settings_.extensions(); });
-  rw(
-      "smartermail.extensions.set",
-      "Replaces the extension blacklists named in params (any of inbound, outbound, "
-      "upload, file_system)",
-      [this](const json& p) { return set_extensions(p); }, [this](const json& p) { return undo_extensions(p); });
-  ro("smartermail.relay.get", "SMTP In Allow Relay: {\"allow_relay\": \"nobody|local_users|local_domains|anyone\"}",
-     [this](const json&) { return settings_.relay(); });
-  rw(
-      "smartermail.relay.set", "Sets Allow Relay; params {allow_relay}", [this](const json& p) { return set_relay(p); },
-      [this](const json& p) { return undo_relay(p); });
-  ro("smartermail.whitelist.get",
-     "The IP whitelist (all pages): {\"entries\": [{ip, description, services, "
-     "smtp_auth_bypass, spam_bypass, disabled_greylisting}]}",
-     [this](const json&) { return settings_.whitelist(); });
-  rw(
-      "smartermail.whitelist.set",
-      "Changes whitelist entries: params {upsert: [{ip, ...fields to set}], remove: [ip]}; other entries untouched",
-      [this](const json& p) { return set_whitelist(p); }, [this](const json& p) { return undo_whitelist(p); });
-  ro("smartermail.probe", "Which mapped routes answer on this server, and its build (see `smharden smartermail probe`)",
-     [this](const json&) { return probe(*api_, map_); });
+json version_get(smartermail_service& self, const json& /*params*/) { return self.settings().version(); }
+json admins_list(smartermail_service& self, const json& /*params*/) { return self.settings().admins(); }
+json admin_security_get(smartermail_service& self, const json& params) {
+  return self.settings().admin(require_string(params, "username"));
 }
+json ids_rules_get(smartermail_service& self, const json& /*params*/) { return self.settings().ids_rules(); }
+json extensions_get(smartermail_service& self, const json& /*params*/) { return self.settings().extensions(); }
+json relay_get(smartermail_service& self, const json& /*params*/) { return self.settings().relay(); }
+json whitelist_get(smartermail_service& self, const json& /*params*/) { return self.settings().whitelist(); }
+json probe_routes_now(smartermail_service& self, const json& /*params*/) { return probe(self.api(), self.routes()); }
 
 // ---- admin security -----------------------------------------------------------
 
-json smartermail_service::set_admin_security(const json& params) {
+json set_admin_security(smartermail_service& self, const json& params) {
+  settings_client& settings = self.settings();
   const std::string user = require_string(params, "username");
   const bool restrict_flag = require_bool(params, "restrict_login_by_ip");
   const json rules = ip_rules_param(params);
-  const json current = settings_.admin(user);
+  const json current = settings.admin(user);
   if (current["restrict_login_by_ip"] == restrict_flag && current["ip_rules"] == rules) return {{"changed", false}};
-  settings_.save_admin_security(user, restrict_flag, rules);
-  const json after = settings_.admin(user, /*fresh=*/true);
+  settings.save_admin_security(user, restrict_flag, rules);
+  const json after = settings.admin(user, /*fresh=*/true);
   const json wanted = {{"restrict_login_by_ip", restrict_flag}, {"ip_rules", rules}};
   const json found = {{"restrict_login_by_ip", after["restrict_login_by_ip"]}, {"ip_rules", after["ip_rules"]}};
   if (wanted != found) not_saved("the login-by-IP settings of " + user, wanted, found);
   return {{"changed", true}};
 }
 
-undo_record smartermail_service::undo_admin_security(const json& params) {
+undo_record undo_admin_security(smartermail_service& self, const json& params) {
+  settings_client& settings = self.settings();
   const std::string user = require_string(params, "username");
-  const json current = settings_.admin(user);
+  const json current = settings.admin(user);
   undo_record u;
   u.calls.push_back(
       call_of("smartermail.admin.security.set", {{"username", user},
@@ -164,7 +120,8 @@ undo_record smartermail_service::undo_admin_security(const json& params) {
 
 // ---- IDS rules --------------------------------------------------------------------
 
-json smartermail_service::set_ids_rules(const json& params) {
+json set_ids_rules(smartermail_service& self, const json& params) {
+  settings_client& settings = self.settings();
   const json desired = require_array(params, "rules");
   for (const auto& rule : desired) {
     if (!rule.is_object() || !rule.contains("type") || !rule["type"].is_string()) {
@@ -176,7 +133,7 @@ json smartermail_service::set_ids_rules(const json& params) {
       }
     }
   }
-  const json current = settings_.ids_rules()["rules"];
+  const json current = settings.ids_rules()["rules"];
   std::map<std::string, json> by_id;
   for (const auto& r : current) by_id.emplace(r["id"].get<std::string>(), r);
   bool changed = false;
@@ -190,20 +147,20 @@ json smartermail_service::set_ids_rules(const json& params) {
     if (!id.empty() && it != by_id.end()) {
       kept.insert(id);
       if (rule_values(it->second) == rule_values(rule)) continue;
-      settings_.save_ids_rule(rule, /*exists=*/true);
+      settings.save_ids_rule(rule, /*exists=*/true);
     } else {
-      settings_.save_ids_rule(rule, /*exists=*/false);
+      settings.save_ids_rule(rule, /*exists=*/false);
     }
     changed = true;
   }
   for (const auto& r : current) {
     if (kept.count(r["id"].get<std::string>()) == 0) {
-      settings_.delete_ids_rule(r["id"].get<std::string>());
+      settings.delete_ids_rule(r["id"].get<std::string>());
       changed = true;
     }
   }
   if (!changed) return {{"changed", false}};
-  const json after = settings_.ids_rules(/*fresh=*/true)["rules"];
+  const json after = settings.ids_rules(/*fresh=*/true)["rules"];
   std::multiset<std::string> want, found;
   for (json rule : desired) {
     if (!rule.contains("action")) rule["action"] = "block";
@@ -216,9 +173,10 @@ json smartermail_service::set_ids_rules(const json& params) {
   return {{"changed", true}};
 }
 
-undo_record smartermail_service::undo_ids_rules(const json&) {
+undo_record undo_ids_rules(smartermail_service& self, const json& /*params*/) {
+  settings_client& settings = self.settings();
   undo_record u;
-  const json current = settings_.ids_rules()["rules"];
+  const json current = settings.ids_rules()["rules"];
   u.calls.push_back(call_of("smartermail.ids.rules.set", {{"rules", current}}));
   u.description = fmt::format("restore the {} SmarterMail IDS rules", current.size());
   return u;
@@ -226,7 +184,8 @@ undo_record smartermail_service::undo_ids_rules(const json&) {
 
 // ---- extension blacklists ----------------------------------------------------------
 
-json smartermail_service::set_extensions(const json& params) {
+json set_extensions(smartermail_service& self, const json& params) {
+  settings_client& settings = self.settings();
   json lists = json::object();
   for (const auto& [name, items] : params.items()) {
     const auto& known = settings_client::extension_lists();
@@ -243,22 +202,23 @@ json smartermail_service::set_extensions(const json& params) {
     lists[name] = normalized;
   }
   if (lists.empty()) invalid("name at least one list: inbound, outbound, upload or file_system");
-  const json current = settings_.extensions();
+  const json current = settings.extensions();
   json to_write = json::object();
   for (const auto& [name, items] : lists.items()) {
     if (sorted(current[name]) != sorted(items)) to_write[name] = items;
   }
   if (to_write.empty()) return {{"changed", false}};
-  settings_.save_extensions(to_write);
-  const json after = settings_.extensions(/*fresh=*/true);
+  settings.save_extensions(to_write);
+  const json after = settings.extensions(/*fresh=*/true);
   for (const auto& [name, items] : to_write.items()) {
     if (sorted(after[name]) != sorted(items)) not_saved("the " + name + " extension blacklist", items, after[name]);
   }
   return {{"changed", true}};
 }
 
-undo_record smartermail_service::undo_extensions(const json& params) {
-  const json current = settings_.extensions();
+undo_record undo_extensions(smartermail_service& self, const json& params) {
+  settings_client& settings = self.settings();
+  const json current = settings.extensions();
   json previous = json::object();
   for (const auto& [name, items] : params.items()) {
     if (current.contains(name)) previous[name] = current[name];
@@ -271,17 +231,19 @@ undo_record smartermail_service::undo_extensions(const json& params) {
 
 // ---- Allow Relay ------------------------------------------------------------------------
 
-json smartermail_service::set_relay(const json& params) {
+json set_relay(smartermail_service& self, const json& params) {
+  settings_client& settings = self.settings();
   const std::string wanted = require_string(params, "allow_relay");
-  if (settings_.relay()["allow_relay"] == wanted) return {{"changed", false}};
-  settings_.save_relay(wanted);
-  const json after = settings_.relay(/*fresh=*/true);
+  if (settings.relay()["allow_relay"] == wanted) return {{"changed", false}};
+  settings.save_relay(wanted);
+  const json after = settings.relay(/*fresh=*/true);
   if (after["allow_relay"] != wanted) not_saved("Allow Relay", wanted, after["allow_relay"]);
   return {{"changed", true}};
 }
 
-undo_record smartermail_service::undo_relay(const json&) {
-  const json current = settings_.relay();
+undo_record undo_relay(smartermail_service& self, const json& /*params*/) {
+  settings_client& settings = self.settings();
+  const json current = settings.relay();
   undo_record u;
   u.calls.push_back(call_of("smartermail.relay.set", current));
   u.description = fmt::format("restore SmarterMail Allow Relay = {}", current["allow_relay"].get<std::string>());
@@ -290,11 +252,12 @@ undo_record smartermail_service::undo_relay(const json&) {
 
 // ---- IP whitelist -------------------------------------------------------------------------
 
-json smartermail_service::set_whitelist(const json& params) {
+json set_whitelist(smartermail_service& self, const json& params) {
+  settings_client& settings = self.settings();
   const json upsert = params.value("upsert", json::array());
   const json remove = params.value("remove", json::array());
   if (!upsert.is_array() || !remove.is_array()) invalid("\"upsert\" and \"remove\" must be arrays");
-  const auto current = by_ip(settings_.whitelist()["entries"]);
+  const auto current = by_ip(settings.whitelist()["entries"]);
   std::vector<json> to_save;
   std::vector<std::string> to_delete;
   for (const auto& e : upsert) {
@@ -312,9 +275,9 @@ json smartermail_service::set_whitelist(const json& params) {
     if (current.count(ip.get<std::string>()) != 0) to_delete.push_back(ip.get<std::string>());
   }
   if (to_save.empty() && to_delete.empty()) return {{"changed", false}};
-  for (const auto& e : to_save) settings_.save_whitelist_entry(e);
-  for (const auto& ip : to_delete) settings_.delete_whitelist_entry(ip);
-  const auto after = by_ip(settings_.whitelist(/*fresh=*/true)["entries"]);
+  for (const auto& e : to_save) settings.save_whitelist_entry(e);
+  for (const auto& ip : to_delete) settings.delete_whitelist_entry(ip);
+  const auto after = by_ip(settings.whitelist(/*fresh=*/true)["entries"]);
   for (const auto& e : to_save) {
     const auto it = after.find(e["ip"].get<std::string>());
     if (it == after.end() || whitelist_view(it->second) != whitelist_view(e)) {
@@ -328,8 +291,9 @@ json smartermail_service::set_whitelist(const json& params) {
   return {{"changed", true}, {"saved", to_save.size()}, {"removed", to_delete.size()}};
 }
 
-undo_record smartermail_service::undo_whitelist(const json& params) {
-  const auto current = by_ip(settings_.whitelist()["entries"]);
+undo_record undo_whitelist(smartermail_service& self, const json& params) {
+  settings_client& settings = self.settings();
+  const auto current = by_ip(settings.whitelist()["entries"]);
   json restore = json::array();
   json drop = json::array();
   for (const auto& e : params.value("upsert", json::array())) {
@@ -353,5 +317,91 @@ undo_record smartermail_service::undo_whitelist(const json& params) {
       fmt::format("restore {} SmarterMail whitelist entries and remove {} added ones", restore.size(), drop.size());
   return u;
 }
+
+const method_entry<smartermail_service> smartermail_methods[] = {
+    {"smartermail.version.get",
+     access::read_only,
+     "the server's build",
+     {"–", "`{\"build\": \"100.0.9400\"}`", ""},
+     &version_get},
+    {"smartermail.admins.list",
+     access::read_only,
+     "system administrators with their 2FA and login-by-IP state",
+     {"–", "`{\"admins\": [{username, primary, two_factor, restrict_login_by_ip, ip_rules: [{name, ip}]}]}`", ""},
+     &admins_list},
+    {"smartermail.admin.security.get",
+     access::read_only,
+     "one administrator's 2FA and login-by-IP state",
+     {"`{username}`", "one admin as in `smartermail.admins.list`", ""},
+     &admin_security_get},
+    {"smartermail.admin.security.set",
+     access::mutating,
+     "sets an administrator's \"restrict login access by IP\" flag and rules",
+     {"`{username, restrict_login_by_ip, ip_rules: [{name, ip}]}`", "`{\"changed\": bool}`",
+      "`smartermail.admin.security.set` with the previous flag and rules"},
+     &set_admin_security,
+     &undo_admin_security},
+    {"smartermail.ids.rules.get",
+     access::read_only,
+     "the IDS rules",
+     {"–", "`{\"rules\": [{id, type, service, action, time_frame_minutes, threshold, block_minutes, description}]}`",
+      ""},
+     &ids_rules_get},
+    {"smartermail.ids.rules.set",
+     access::mutating,
+     "makes the IDS rule list exactly `rules`: rules without a known id are created, missing ones deleted",
+     {"`{rules}`: the complete list", "`{\"changed\": bool}`", "`smartermail.ids.rules.set` with the previous list"},
+     &set_ids_rules,
+     &undo_ids_rules},
+    {"smartermail.extensions.get",
+     access::read_only,
+     "the extension blacklists",
+     {"–", "`{inbound, outbound, upload, file_system}`, each `[\".exe\", …]`", ""},
+     &extensions_get},
+    {"smartermail.extensions.set",
+     access::mutating,
+     "replaces the extension blacklists named in params",
+     {"any of `inbound`, `outbound`, `upload`, `file_system` (arrays of extensions)", "`{\"changed\": bool}`",
+      "`smartermail.extensions.set` with the previous values of the named lists"},
+     &set_extensions,
+     &undo_extensions},
+    {"smartermail.relay.get",
+     access::read_only,
+     "SMTP In Allow Relay",
+     {"–", "`{\"allow_relay\": \"nobody|local_users|local_domains|anyone\"}`", ""},
+     &relay_get},
+    {"smartermail.relay.set",
+     access::mutating,
+     "sets Allow Relay",
+     {"`{allow_relay}`", "`{\"changed\": bool}`", "`smartermail.relay.set` with the previous value"},
+     &set_relay,
+     &undo_relay},
+    {"smartermail.whitelist.get",
+     access::read_only,
+     "the IP whitelist (all pages)",
+     {"–", "`{\"entries\": [{ip, description, services, smtp_auth_bypass, spam_bypass, disabled_greylisting}]}`", ""},
+     &whitelist_get},
+    {"smartermail.whitelist.set",
+     access::mutating,
+     "changes whitelist entries; other entries are untouched",
+     {"`{upsert: [{ip, …fields to set}], remove: [ip]}`", "`{changed, saved, removed}`",
+      "`smartermail.whitelist.set` that saves the previous entries again and removes the added ones"},
+     &set_whitelist,
+     &undo_whitelist},
+    {"smartermail.probe",
+     access::read_only,
+     "which mapped routes answer on this server, and its build (see `smharden smartermail probe`)",
+     {"–", "per mapped route: method, path, verified, source, probed, answered, shape_ok; the build", ""},
+     &probe_routes_now},
+};
+
+}  // namespace
+
+smartermail_service::smartermail_service(std::unique_ptr<api_backend> api, route_map map)
+    : map_(std::move(map)), api_(std::move(api)), settings_(*api_, map_) {}
+
+void smartermail_service::end_run() noexcept { api_->end_run(); }
+
+void smartermail_service::register_methods(registry& r) { add_methods(r, *this, smartermail_methods); }
 
 }  // namespace smharden::services::smartermail

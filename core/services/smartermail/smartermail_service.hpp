@@ -46,19 +46,10 @@ class smartermail_service final : public service {
   void end_run() noexcept override;
 
   settings_client& settings() noexcept { return settings_; }
+  api_backend& api() noexcept { return *api_; }
+  const route_map& routes() const noexcept { return map_; }
 
  private:
-  json set_admin_security(const json& params);
-  json set_ids_rules(const json& params);
-  json set_extensions(const json& params);
-  json set_relay(const json& params);
-  json set_whitelist(const json& params);
-  undo_record undo_admin_security(const json& params);
-  undo_record undo_ids_rules(const json& params);
-  undo_record undo_extensions(const json& params);
-  undo_record undo_relay(const json& params);
-  undo_record undo_whitelist(const json& params);
-
   route_map map_;
   std::unique_ptr<api_backend> api_;
   settings_client settings_;

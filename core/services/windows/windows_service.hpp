@@ -22,10 +22,12 @@ class windows_service final : public service {
   std::string name() const override { return "windows"; }
   void register_methods(registry& r) override;
 
- private:
+  /// The backend, or service_error("unavailable") when this target has none.
   windows_backend& backend() const;
+  /// The value of the secret named `secret_name`, or service_error("invalid_params") naming its variable.
   std::string resolve_secret(const std::string& secret_name, const char* method) const;
 
+ private:
   std::unique_ptr<windows_backend> backend_;
   service_env& env_;
   std::string unavailable_reason_;
