@@ -1,6 +1,7 @@
 #include "services/windows/windows_service.hpp"
 
 #include <fmt/format.h>
+#include <smharden/common/secret_env_name.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -62,15 +63,6 @@ std::optional<std::uint64_t> opt_uint(const json& p, const char* key) {
     throw service_error("invalid_params", fmt::format("parameter \"{}\" must be a non-negative integer", key));
   }
   return it->is_number_unsigned() ? it->get<std::uint64_t>() : static_cast<std::uint64_t>(it->get<std::int64_t>());
-}
-
-std::string env_var_for_secret(const std::string& name) {
-  std::string out = "SMHARDEN_SECRET_";
-  for (const char c : name) {
-    out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
-                                                       : '_';
-  }
-  return out;
 }
 
 json call(const std::string& method, json params) { return {{"method", method}, {"params", std::move(params)}}; }
@@ -226,7 +218,7 @@ std::string windows_service::resolve_secret(const std::string& secret_name, cons
     throw service_error("invalid_params",
                         fmt::format("{}: the secret \"{}\" was not supplied (set the environment variable {} or put "
                                     "it in a --secret-file)",
-                                    method, secret_name, env_var_for_secret(secret_name)));
+                                    method, secret_name, common::secret_env_name(secret_name)));
   }
   return *value;
 }
