@@ -6,11 +6,11 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <smharden/common/ip_range.hpp>
 #include <sstream>
 
 #include "base/did_you_mean.hpp"
 #include "base/errors.hpp"
-#include "profile/network_address.hpp"
 #include "profile/problem_text.hpp"
 #include "profile/profile.hpp"
 #include "profile/var_substitution.hpp"
@@ -187,7 +187,7 @@ void check_file(const profile_file& f) {
            "write \"management_cidrs\": [\"203.0.113.0/24\"]");
     for (std::size_t i = 0; i < cidrs.size(); ++i) {
       const std::string pointer = fmt::format("/management_cidrs/{}", i);
-      if (!cidrs[i].is_string() || !parse_ip_network(cidrs[i].get<std::string>())) {
+      if (!cidrs[i].is_string() || !common::parse_ip_network(cidrs[i].get<std::string>())) {
         fail(f.display, pointer, "an IPv4 or IPv6 address or CIDR block (e.g. \"203.0.113.0/24\", \"2001:db8::/32\")",
              describe_typed(cidrs[i]),
              "write the address from which you manage the server, optionally with a /prefix (IPv4 octets 0-255 "

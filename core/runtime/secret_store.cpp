@@ -1,6 +1,7 @@
 #include "runtime/secret_store.hpp"
 
 #include <fmt/format.h>
+#include <smharden/common/secret_env_name.hpp>
 
 #include <cctype>
 #include <cstdlib>
@@ -27,13 +28,7 @@ secret_store::secret_store(redactor& r) : redactor_(r) {
 #endif
 }
 
-std::string secret_store::env_name(const std::string& name) {
-  std::string out = "SMHARDEN_SECRET_";
-  for (char c : name) {
-    out.push_back(c == '-' || c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  return out;
-}
+std::string secret_store::env_name(const std::string& name) { return common::secret_env_name(name); }
 
 void secret_store::add_file(const std::string& name, const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);

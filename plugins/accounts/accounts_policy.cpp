@@ -1,11 +1,11 @@
 #include "accounts_policy.hpp"
 
-#include "services/windows/account_names.hpp"
+#include <smharden/common/account_names.hpp>
 
 namespace smharden::accounts {
 namespace {
 
-using services::windows::iequals;
+using common::iequals;
 
 finding make_finding(std::string id, std::string title, json current, json desired, std::string remediation) {
   finding f;

@@ -1,12 +1,12 @@
 #include "acl_policy.hpp"
 
-#include "services/windows/account_names.hpp"
-#include "services/windows/ace_match.hpp"
+#include <smharden/common/account_names.hpp>
+#include <smharden/common/ace_match.hpp>
 
 namespace smharden::acl {
 namespace {
 
-namespace win = services::windows;
+namespace win = common;
 
 std::vector<win::ace> aces_of(const json& acl) {
   std::vector<win::ace> out;

@@ -1,6 +1,6 @@
 // acl policy (pure): which folders lack an inherited Modify grant for the
-// service user. The ACE evaluation itself is the windows service's shared
-// logic (core/services/windows/ace_match.cpp, compiled in).
+// service user. The ACE evaluation itself is the common library's
+// (smharden/common/ace_match.hpp), shared with the windows service.
 #pragma once
 
 #include <smharden/plugin.hpp>

@@ -1,7 +1,7 @@
 // iis-bindings: "Disabling bindings or ports".
+#include <iis-common/site_lookup.hpp>
 #include <smharden/plugin.hpp>
 
-#include "../iis-common/site_lookup.hpp"
 #include "binding_policy.hpp"
 #include "smharden_manifest.hpp"
 

@@ -1,20 +1,14 @@
 // iis-identity: "IIS proxy site custom user".
+#include <iis-common/site_lookup.hpp>
+#include <smharden/common/secret_env_name.hpp>
 #include <smharden/plugin.hpp>
 
-#include <cctype>
-
-#include "../iis-common/site_lookup.hpp"
 #include "identity_policy.hpp"
 #include "smharden_manifest.hpp"
 
 namespace {
 
 using smharden::json;
-
-std::string env_suffix(std::string name) {
-  for (char& c : name) c = c == '-' || c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return name;
-}
 
 class iis_identity_plugin final : public smharden::plugin {
  public:
@@ -36,9 +30,8 @@ class iis_identity_plugin final : public smharden::plugin {
       throw smharden::service_error(
           SMH_ERR_REFUSED, "iis-identity", "refused",
           "the secret \"" + secret + "\" (the password of " + (*p.set_identity)["user_name"].get<std::string>() +
-              ") is not available: run the accounts step in the same apply, or supply it (environment "
-              "SMHARDEN_SECRET_" +
-              env_suffix(secret) + ", or --secret-file " + secret + "=PATH)");
+              ") is not available: run the accounts step in the same apply, or supply it (environment " +
+              smharden::common::secret_env_name(secret) + ", or --secret-file " + secret + "=PATH)");
     }
     ctx.call("iis.app_pool.set_identity", *p.set_identity);
     for (const auto& c : p.changes) ctx.record(c);

@@ -1,7 +1,7 @@
 // iis-ip: "Restricting webmail to specific IPs".
+#include <iis-common/site_lookup.hpp>
 #include <smharden/plugin.hpp>
 
-#include "../iis-common/site_lookup.hpp"
 #include "ip_policy.hpp"
 #include "smharden_manifest.hpp"
 

@@ -1,9 +1,11 @@
 #include "ip_policy.hpp"
 
+#include <smharden/common/access_proof.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 
-#include "cidr.hpp"
+#include "iis_address.hpp"
 
 namespace smharden::iis_ip {
 
@@ -14,8 +16,8 @@ const char* const eas_mapi_warning =
 namespace {
 
 struct entry {
-  std::optional<cidr> range;  // nullopt: a domain-name entry or one that does not parse
-  std::string label;          // "10.0.0.0/8" or the domain / raw text
+  std::optional<common::ip_range> range;  // nullopt: a domain-name entry or one that does not parse
+  std::string label;                      // "10.0.0.0/8" or the domain / raw text
   bool allowed = false;
 };
 
@@ -33,12 +35,12 @@ std::vector<entry> desired_entries(const json& params) {
     const json list = params.value(key, json::array());
     for (size_t i = 0; i < list.size(); ++i) {
       const std::string text = list[i].is_string() ? list[i].get<std::string>() : list[i].dump();
-      const auto c = parse_cidr(text);
+      const auto c = common::parse_ip_network(text);
       if (!c) {
         throw std::invalid_argument("params." + std::string(key) + "[" + std::to_string(i) + "]: \"" + text +
                                     "\" is not an IP address or CIDR range (e.g. \"203.0.113.7\" or \"10.0.0.0/8\")");
       }
-      out.push_back({c, to_string(*c), std::string_view(key) == "allow"});
+      out.push_back({c, common::to_string(*c), std::string_view(key) == "allow"});
     }
   }
   return out;
@@ -52,7 +54,7 @@ std::vector<entry> current_entries(const json& ip_current) {
     const std::string ip = e.value("ip_address", "");
     if (!ip.empty()) x.range = from_iis(ip, e.value("subnet_mask", ""));
     x.label = x.range
-                  ? to_string(*x.range)
+                  ? common::to_string(*x.range)
                   : (ip.empty() ? "domain " + e.value("domain_name", "") : ip + " mask " + e.value("subnet_mask", ""));
     out.push_back(std::move(x));
   }
@@ -68,36 +70,31 @@ json labels(const std::vector<entry>& entries) {
 json iis_entries(const std::vector<entry>& entries) {
   json out = json::array();
   for (const auto& e : entries) {
-    out.push_back(
-        {{"ip_address", address_text(*e.range)}, {"subnet_mask", iis_mask(*e.range)}, {"allowed", e.allowed}});
+    out.push_back({{"ip_address", iis_address(*e.range)}, {"subnet_mask", iis_mask(*e.range)}, {"allowed", e.allowed}});
   }
   return out;
 }
 
+// The common lockout proof over the entries in IIS order (first match decides).
 void lockout_guard(const std::vector<entry>& want, bool allow_unlisted, const json& management_cidrs, plan& p) {
-  std::vector<cidr> mgmt;
+  std::vector<common::written_range> mgmt;
   for (const json& m : management_cidrs) {
     const std::string text = m.is_string() ? m.get<std::string>() : m.dump();
-    const auto c = parse_cidr(text);
+    const auto c = common::parse_ip_network(text);
     if (!c) throw std::invalid_argument("management_cidrs: \"" + text + "\" is not an IP address or CIDR range");
-    mgmt.push_back(*c);
+    mgmt.push_back({*c, text});
   }
   if (!allow_unlisted && mgmt.empty()) {
     p.refusals.emplace_back(
         "the profile lists no management_cidrs, so smharden cannot prove the operators keep access; add your "
         "management ranges to \"management_cidrs\" (and to \"allow\") before denying unlisted addresses");
   }
-  for (const cidr& m : mgmt) {
-    for (const entry& e : want) {
-      if (!e.allowed && overlaps(*e.range, m)) {
-        p.refusals.push_back("management range " + to_string(m) + " is (partly) denied by the deny entry " + e.label);
-      }
-    }
-    if (!allow_unlisted &&
-        std::none_of(want.begin(), want.end(), [&](const entry& e) { return e.allowed && contains(*e.range, m); })) {
-      p.refusals.push_back("management range " + to_string(m) +
-                           " is not inside any allow entry; add it to \"allow\" or the operators lock themselves out");
-    }
+  common::access_policy policy;
+  policy.default_allow = allow_unlisted;
+  for (const entry& e : want) policy.rules.push_back({{*e.range, e.label}, e.allowed});
+  for (const auto& lost : common::find_excluded(mgmt, policy)) {
+    p.refusals.push_back("management range " + lost.range + " is " + lost.reason +
+                         (lost.deny_rule ? "" : "; add it to \"allow\" or the operators lock themselves out"));
   }
 }
 
@@ -136,7 +133,7 @@ void plan_ip_security(const json& params, const json& management_cidrs, const js
         p.findings.push_back({"entry-missing:" + kind(w.allowed) + ":" + w.label,
                               "The site's IP restrictions lack the " + kind(w.allowed) + " entry " + w.label, "",
                               nullptr, kind(w.allowed) + " " + w.label,
-                              "Add <add ipAddress=\"" + address_text(*w.range) + "\" subnetMask=\"" +
+                              "Add <add ipAddress=\"" + iis_address(*w.range) + "\" subnetMask=\"" +
                                   iis_mask(*w.range) + "\"" + (w.allowed ? " allowed=\"true\"" : "") +
                                   " /> to the site's ipSecurity.",
                               true});

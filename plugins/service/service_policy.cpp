@@ -1,12 +1,11 @@
 #include "service_policy.hpp"
 
-#include <cctype>
-
-#include "services/windows/account_names.hpp"
+#include <smharden/common/account_names.hpp>
+#include <smharden/common/secret_env_name.hpp>
 
 namespace smharden::service_step {
 
-namespace win = services::windows;
+namespace win = common;
 
 json with_defaults(const json& params) {
   json p = {{"service_name", "SmarterMail"},
@@ -24,13 +23,9 @@ std::string logon_name(const json& params) {
 }
 
 std::string how_to_supply(const std::string& secret, const std::string& user) {
-  std::string env = "SMHARDEN_SECRET_";
-  for (const char c : secret) {
-    env += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
-                                                       : '_';
-  }
-  return "supply the password of " + user + " as secret \"" + secret + "\": set the environment variable " + env +
-         " or pass --secret-file " + secret + "=PATH (or let the accounts step create the user in the same run)";
+  return "supply the password of " + user + " as secret \"" + secret + "\": set the environment variable " +
+         common::secret_env_name(secret) + " or pass --secret-file " + secret +
+         "=PATH (or let the accounts step create the user in the same run)";
 }
 
 plan make_plan(const json& raw_params, const observed& o) {

@@ -1,8 +1,8 @@
 #include "admin_policy.hpp"
 
-#include <algorithm>
+#include <smharden/common/access_proof.hpp>
 
-#include "../sm-common/ip_range.hpp"
+#include <algorithm>
 
 namespace smharden::sm_admin {
 namespace {
@@ -19,6 +19,22 @@ std::string describe(const std::vector<std::pair<std::string, std::string>>& rul
   std::string out;
   for (const auto& [ip, name] : rules) out += (out.empty() ? "" : ", ") + ip + (name.empty() ? "" : " (" + name + ")");
   return out.empty() ? "none" : out;
+}
+
+// The lockout proof run here when the host's guard did not answer: "" when
+// every management range keeps access, else why not.
+std::string own_lockout_check(const json& management_cidrs, const common::access_policy& policy) {
+  std::vector<common::written_range> management;
+  for (const auto& cidr : management_cidrs) {
+    const std::string text = cidr.is_string() ? cidr.get<std::string>() : cidr.dump();
+    const auto range = common::parse_written_range(text);
+    if (!range) return "management range " + text + " is not an IP address, CIDR block or a-b range";
+    management.push_back(*range);
+  }
+  const auto excluded = common::find_excluded(management, policy);
+  if (excluded.empty()) return "";
+  return "the sm-admin ip_rules do not allow the management range " + excluded.front().range +
+         "; refusing to restrict administrator logins (the operator would be locked out)";
 }
 
 }  // namespace
@@ -56,14 +72,14 @@ plan make_plan(const json& admins, const json& params, const json& management_ci
   const json rules = effective_rules(params, management_cidrs);
 
   if (restrict_ip) {
-    std::vector<sm::ip_range> allowed;
+    common::access_policy policy;  // the rules allow; everything else is denied
     for (const auto& r : rules) {
-      const auto range = sm::parse_ip_range(r.value("ip", ""));
+      const auto range = common::parse_written_range(r.value("ip", ""));
       if (!range) {
         p.refusal = "ip_rules: \"" + r.value("ip", "") + "\" is not an IP address, CIDR block or a-b range";
         break;
       }
-      allowed.push_back(*range);
+      policy.rules.push_back({*range, true});
     }
     if (p.refusal.empty() && rules.empty()) {
       p.refusal =
@@ -76,14 +92,7 @@ plan make_plan(const json& admins, const json& params, const json& management_ci
                     "; refusing to restrict administrator logins";
       }
     } else if (p.refusal.empty()) {
-      for (const auto& cidr : management_cidrs) {
-        const auto range = sm::parse_ip_range(cidr.get<std::string>());
-        if (!range || !sm::covered_by(*range, allowed)) {
-          p.refusal = "the sm-admin ip_rules do not allow the management range " + cidr.get<std::string>() +
-                      "; refusing to restrict administrator logins (the operator would be locked out)";
-          break;
-        }
-      }
+      p.refusal = own_lockout_check(management_cidrs, policy);
     }
     if (!p.refusal.empty()) {
       finding f;

@@ -1,9 +1,9 @@
 // sm-admin: "Locking down administrator users".
+#include <smharden/common/ip_range.hpp>
 #include <smharden/plugin.hpp>
 
 #include <algorithm>
 
-#include "../sm-common/ip_range.hpp"
 #include "admin_policy.hpp"
 #include "smharden_manifest.hpp"
 
@@ -38,7 +38,7 @@ class sm_admin_plugin final : public smharden::plugin {
     const auto rules = policy::effective_rules(ctx.params(), ctx.management_cidrs());
     smharden::json guard = nullptr;
     const bool parseable = std::all_of(rules.begin(), rules.end(), [](const smharden::json& r) {
-      return smharden::sm::parse_ip_range(r.value("ip", "")).has_value();
+      return smharden::common::parse_ip_range(r.value("ip", "")).has_value();
     });
     if (ctx.params().value("restrict_login_by_ip", true) && !rules.empty() && parseable) {
       // The host's lockout guard: honours --allow-lockout-risk and records the override.

@@ -1,18 +1,18 @@
 #include "relay_policy.hpp"
 
-#include "../sm-common/ip_range.hpp"
+#include <smharden/common/ip_range.hpp>
 
 namespace smharden::sm_relay {
 
 bool entry_allowed(const std::string& entry_ip, const json& allowed) {
-  const auto entry = sm::parse_ip_range(entry_ip);
-  std::vector<sm::ip_range> ranges;
+  const auto entry = common::parse_ip_range(entry_ip);
+  std::vector<common::ip_range> ranges;
   for (const auto& a : allowed) {
     const std::string text = a.get<std::string>();
     if (text == entry_ip) return true;  // also covers entries we cannot parse
-    if (const auto r = sm::parse_ip_range(text)) ranges.push_back(*r);
+    if (const auto r = common::parse_ip_range(text)) ranges.push_back(*r);
   }
-  return entry && sm::covered_by(*entry, ranges);
+  return entry && common::covered_by(*entry, ranges);
 }
 
 plan make_plan(const json& relay, const json& whitelist, const json& params) {

@@ -1,10 +1,10 @@
-// The iis-* plugins' pure policy logic: CIDR handling, the lockout guard,
+// The iis-* plugins' pure policy logic: IIS address/mask form, the lockout guard,
 // the feature-not-installed finding, bindings and identity plans.
 #include <catch2/catch.hpp>
 
 #include "../../plugins/iis-bindings/binding_policy.hpp"
 #include "../../plugins/iis-identity/identity_policy.hpp"
-#include "../../plugins/iis-ip/cidr.hpp"
+#include "../../plugins/iis-ip/iis_address.hpp"
 #include "../../plugins/iis-ip/ip_policy.hpp"
 
 using smharden::json;
@@ -32,30 +32,25 @@ bool has_finding(const std::vector<smharden::finding>& fs, const std::string& id
 
 }  // namespace
 
-TEST_CASE("cidr: parse, IIS masks, containment", "[iis-ip][cidr]") {
-  const auto net = ip::parse_cidr("10.1.2.3/8");
+TEST_CASE("IIS address and mask form of a network", "[iis-ip][cidr]") {
+  namespace common = smharden::common;
+  const auto net = common::parse_ip_network("10.1.2.3/8");
   REQUIRE(net);
-  CHECK(ip::to_string(*net) == "10.0.0.0/8");
+  CHECK(ip::iis_address(*net) == "10.0.0.0");
   CHECK(ip::iis_mask(*net) == "255.0.0.0");
-  CHECK(ip::iis_mask(*ip::parse_cidr("192.168.1.7")) == "255.255.255.255");
+  CHECK(ip::iis_mask(*common::parse_ip_network("192.168.1.7")) == "255.255.255.255");
   CHECK(ip::from_iis("10.0.0.0", "255.0.0.0") == net);
   CHECK(ip::from_iis("10.0.0.0", "8") == net);
+  CHECK(ip::from_iis("10.9.9.9", "") == common::parse_ip_network("10.9.9.9"));
   CHECK_FALSE(ip::from_iis("10.0.0.0", "255.0.255.0"));  // not contiguous
-  CHECK(ip::contains(*net, *ip::parse_cidr("10.200.0.0/16")));
-  CHECK_FALSE(ip::contains(*ip::parse_cidr("10.200.0.0/16"), *net));
-  CHECK(ip::overlaps(*ip::parse_cidr("10.200.0.0/16"), *net));
-  CHECK_FALSE(ip::overlaps(*ip::parse_cidr("11.0.0.0/8"), *net));
-  CHECK_FALSE(ip::parse_cidr("10.0.0.256"));
-  CHECK_FALSE(ip::parse_cidr("10.0.0/8"));
-  CHECK_FALSE(ip::parse_cidr("10.0.0.0/33"));
-  const auto v6 = ip::parse_cidr("2001:DB8:0:0:1::/64");
+  CHECK_FALSE(ip::from_iis("10.0.0.0/8", "255.0.0.0"));  // the address carries no prefix of its own
+  CHECK_FALSE(ip::from_iis("10.0.0.0", "ffff::"));       // an IPv6 mask for an IPv4 address
+  const auto v6 = common::parse_ip_network("2001:DB8:0:0:1::/64");
   REQUIRE(v6);
-  CHECK(ip::to_string(*v6) == "2001:db8::/64");
+  CHECK(ip::iis_address(*v6) == "2001:db8::");
   CHECK(ip::iis_mask(*v6) == "64");
-  CHECK(ip::contains(*v6, *ip::parse_cidr("2001:db8::42")));
-  CHECK_FALSE(ip::contains(*v6, *ip::parse_cidr("10.0.0.1")));  // families never mix
-  CHECK(ip::to_string(*ip::parse_cidr("::1")) == "::1");
   CHECK(ip::from_iis("2001:db8::", "ffff:ffff:ffff:ffff::") == v6);
+  CHECK(ip::from_iis("2001:db8::", "64") == v6);
 }
 
 TEST_CASE("iis-ip: default deny with the management range allowed plans the exact entries", "[iis-ip]") {
@@ -103,6 +98,20 @@ TEST_CASE("iis-ip: lockout guard names the management range that is missing", "[
   const auto none = ip::make_plan(params, json::array(), installed, ip_current(), dynamic_current());
   REQUIRE(none.refusals.size() == 1);
   CHECK(none.refusals[0].find("management_cidrs") != std::string::npos);
+}
+
+TEST_CASE("iis-ip: allow entries that together hold a management range keep it in", "[iis-ip][lockout]") {
+  const json params = {
+      {"allow_unlisted", false}, {"allow", {"192.0.2.0/25", "192.0.2.128/25"}}, {"dynamic", no_dynamic}};
+  const auto p = ip::make_plan(params, json::array({"192.0.2.0/24"}), installed, ip_current(), dynamic_current());
+  CHECK(p.refusals.empty());
+  CHECK_FALSE(has_finding(p.findings, "lockout-guard"));
+
+  json with_deny = params;
+  with_deny["deny"] = {"192.0.2.200"};
+  const auto q = ip::make_plan(with_deny, json::array({"192.0.2.0/24"}), installed, ip_current(), dynamic_current());
+  REQUIRE(q.refusals.size() == 1);
+  CHECK(q.refusals[0].find("192.0.2.200") != std::string::npos);
 }
 
 TEST_CASE("iis-ip: compliant state plans nothing; order-only drift is reported as such", "[iis-ip]") {

@@ -3,7 +3,8 @@
 
 Reads the layer table that core/CMakeLists.txt writes (one line per layer:
 target|exposed paths|layers it links|its sources, paths relative to core/) and
-checks every .cpp/.hpp under core/, including the Windows-only files a Linux
+checks every .cpp/.hpp under core/ (core/common, the library shared with the
+plugins, may include no layer), including the Windows-only files a Linux
 build never compiles: each file may include only headers of its own layer and
 of the layers that layer links, directly or through others.
 """
@@ -63,6 +64,29 @@ def exposer_of(layers, header):
     return best
 
 
+def check_plugins(plugins, problems):
+    """A plugin includes the SDK and shared libraries as <...>, and with quotes only files of its own folder."""
+    checked = 0
+    for folder in sorted(os.listdir(plugins)):
+        root = os.path.join(plugins, folder)
+        if not os.path.isdir(root):
+            continue
+        for name in sorted(os.listdir(root)):
+            if not name.endswith((".cpp", ".hpp", ".h")):
+                continue
+            checked += 1
+            text = open(os.path.join(root, name), encoding="utf-8").read()
+            for m in INCLUDE.finditer(text):
+                header = m.group(1)
+                if header == "smharden_manifest.hpp":
+                    continue  # generated from manifest.json by smharden_add_plugin()
+                if "/" in header or not os.path.exists(os.path.join(root, header)):
+                    line = text.count("\n", 0, m.start()) + 1
+                    problems.append(f"plugins/{folder}/{name}:{line}: #include \"{header}\" is not a file of the "
+                                    "plugin's own folder (link a library target and include it as <...>)")
+    return checked
+
+
 def main():
     table, core = sys.argv[1], sys.argv[2]
     layers = load_layers(table)
@@ -76,11 +100,12 @@ def main():
             rel = os.path.relpath(path, core).replace(os.sep, "/")
             if rel == "main.cpp":
                 continue  # the executable: links the cli layer, which reaches every other
-            owner = owner_of(layers, rel)
+            # core/common is the pure library shared with the plugins: it may include no layer at all.
+            owner = "smharden_common" if rel.startswith("common/") else owner_of(layers, rel)
             if owner is None:
                 problems.append(f"core/{rel}: belongs to no layer (add it to a smharden_layer() in core/)")
                 continue
-            allowed = reachable(layers, owner)
+            allowed = reachable(layers, owner) if owner in layers else {owner}
             checked += 1
             text = open(path, encoding="utf-8").read()
             for m in INCLUDE.finditer(text):
@@ -94,6 +119,8 @@ def main():
                     problems.append(
                         f"core/{rel}:{line}: #include \"{header}\" reaches {exposer}, which {owner} does not link "
                         f"(it may include: {', '.join(sorted(allowed))})")
+    if len(sys.argv) > 3:
+        checked += check_plugins(sys.argv[3], problems)
     for p in problems:
         print(p)
     print(f"check_layers: {checked} files, {len(problems)} problem(s)")

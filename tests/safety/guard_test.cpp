@@ -19,22 +19,16 @@ std::vector<std::string> excluded_ranges(const json& result) {
 
 }  // namespace
 
-TEST_CASE("address ranges: single, CIDR, IPv4 mask, dash range, IPv6; garbage refused") {
-  CHECK(parse_address_range("203.0.113.7"));
-  CHECK(parse_address_range("10.0.0.0/8"));
-  CHECK(parse_address_range("10.0.0.0/255.0.0.0"));
-  CHECK(parse_address_range("10.0.0.1-10.0.0.50"));
-  CHECK(parse_address_range("2001:db8::/32"));
-  CHECK_FALSE(parse_address_range("10.0.0.0/255.0.255.0"));  // not contiguous
-  CHECK_FALSE(parse_address_range("10.0.0.9-10.0.0.1"));     // backwards
-  CHECK_FALSE(parse_address_range("10.0.0.1-2001:db8::1"));  // mixed families
-  CHECK_FALSE(parse_address_range("mail.example.com"));
+// Every form and its meaning is tested with the common library (tests/common/ip_range_test.cpp);
+// the guard keeps the text as written for its messages.
+TEST_CASE("the guard reads ranges with the common parser and keeps their text") {
   const auto mask = parse_address_range("10.1.0.0/255.255.0.0");
-  const auto cidr = parse_address_range("10.1.0.0/16");
   REQUIRE(mask);
-  REQUIRE(cidr);
-  CHECK(mask->first == cidr->first);
-  CHECK(mask->last == cidr->last);
+  CHECK(mask->text == "10.1.0.0/255.255.0.0");
+  CHECK(mask->range == *smharden::common::parse_ip_range("10.1.0.0/16"));
+  CHECK(parse_address_range("10.0.0.1-10.0.0.50"));
+  CHECK_FALSE(parse_address_range("10.0.0.0/255.0.255.0"));
+  CHECK_FALSE(parse_address_range("mail.example.com"));
 }
 
 TEST_CASE("an allow-list that covers every management range is accepted") {

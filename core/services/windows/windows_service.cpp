@@ -1,6 +1,7 @@
 #include "services/windows/windows_service.hpp"
 
 #include <fmt/format.h>
+#include <smharden/common/secret_env_name.hpp>
 
 #include <cctype>
 #include <utility>
@@ -10,19 +11,6 @@
 #include "services/windows/windows_method_support.hpp"
 
 namespace smharden::services::windows {
-namespace {
-
-std::string env_var_for_secret(const std::string& name) {
-  std::string out = "SMHARDEN_SECRET_";
-  for (const char c : name) {
-    out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
-                                                       : '_';
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string previous_secret_name(const std::string& what, const std::string& object) {
   std::string out = "previous_" + what + "_";
   for (const char c : object) {
@@ -50,7 +38,7 @@ std::string windows_service::resolve_secret(const std::string& secret_name, cons
     throw service_error("invalid_params",
                         fmt::format("{}: the secret \"{}\" was not supplied (set the environment variable {} or put "
                                     "it in a --secret-file)",
-                                    method, secret_name, env_var_for_secret(secret_name)));
+                                    method, secret_name, common::secret_env_name(secret_name)));
   }
   return *value;
 }

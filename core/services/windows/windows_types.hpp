@@ -1,12 +1,13 @@
 // Plain data and constants of the Windows backend interface
-// (windows_backend.hpp): std-only, so the pure logic files and the plugins
-// that compile them need nothing else.
+// (windows_backend.hpp): std-only apart from the common library's ACE type.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <smharden/common/ace.hpp>
 
 namespace smharden::services::windows {
 
@@ -24,21 +25,11 @@ inline constexpr std::uint32_t normal_account = 0x0200;       // UF_NORMAL_ACCOU
 inline constexpr std::uint32_t dont_expire_passwd = 0x10000;  // UF_DONT_EXPIRE_PASSWD
 }  // namespace user_flag
 
-/// ACE access masks (winnt.h).
-namespace access_mask {
-inline constexpr std::uint32_t read_execute = 0x1200A9;  // FILE_GENERIC_READ|FILE_GENERIC_EXECUTE
-inline constexpr std::uint32_t modify = 0x1301BF;        // FILE_GENERIC_READ|WRITE|EXECUTE|DELETE
-inline constexpr std::uint32_t full_control = 0x1F01FF;  // FILE_ALL_ACCESS
-}  // namespace access_mask
-
-/// ACE_HEADER::AceFlags bits (winnt.h).
-namespace ace_flag {
-inline constexpr std::uint32_t object_inherit = 0x01;     // OBJECT_INHERIT_ACE (OI)
-inline constexpr std::uint32_t container_inherit = 0x02;  // CONTAINER_INHERIT_ACE (CI)
-inline constexpr std::uint32_t no_propagate = 0x04;       // NO_PROPAGATE_INHERIT_ACE (NP)
-inline constexpr std::uint32_t inherit_only = 0x08;       // INHERIT_ONLY_ACE (IO)
-inline constexpr std::uint32_t inherited = 0x10;          // INHERITED_ACE (ID)
-}  // namespace ace_flag
+// ACEs and their masks and flags are shared with the acl plugin (common library).
+using ::smharden::common::ace;
+using ::smharden::common::ace_type;
+namespace access_mask = ::smharden::common::access_mask;
+namespace ace_flag = ::smharden::common::ace_flag;
 
 /// Account rights (ntsecapi.h SE_*_NAME).
 inline constexpr const char* service_logon_right = "SeServiceLogonRight";
@@ -78,17 +69,6 @@ struct account_ref {
   std::string domain;  ///< "COMPUTER", "BUILTIN", "NT AUTHORITY"
   std::string name;    ///< "smartermail-svc", "Administrators", "SYSTEM"
   std::string sid;
-};
-
-enum class ace_type { allow, deny };
-
-/// One ACE of a folder's DACL, in DACL order.
-struct ace {
-  ace_type type = ace_type::allow;
-  std::string trustee;      ///< "DOMAIN\name" when resolvable, else the SID string
-  std::string sid;          ///< always set by get_acl; optional in grant_ace (then trustee is resolved)
-  std::uint32_t mask = 0;   ///< access_mask::*
-  std::uint32_t flags = 0;  ///< ace_flag::*; `inherited` marks ACEs that came from the parent
 };
 
 /// A folder's DACL (GetNamedSecurityInfoW, DACL_SECURITY_INFORMATION).

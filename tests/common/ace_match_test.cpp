@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "services/windows/ace_match.hpp"
+#include <smharden/common/ace_match.hpp>
 
-using namespace smharden::services::windows;
+using namespace smharden::common;
 
 namespace {
 const std::string user_sid = "S-1-5-21-1-2-3-1001";

@@ -1,6 +1,6 @@
-// Finding the SmarterMail site for the iis-* plugins (header-only, compiled
-// into each plugin): by the step's "site" param, else by physical path under
-// "install_dir" (the service's default: SmarterMail's install folders).
+// Finding the SmarterMail site for the iis-* plugins (header-only, in the
+// smharden::iis_common target): by the step's "site" param, else by physical
+// path under "install_dir" (the service's default: SmarterMail's install folders).
 #pragma once
 
 #include <smharden/plugin.hpp>

@@ -1,10 +1,10 @@
-#include "services/windows/account_names.hpp"
+#include <smharden/common/account_names.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-namespace smharden::services::windows {
+namespace smharden::common {
 namespace {
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
@@ -126,4 +126,4 @@ std::string local_service_logon_name(std::string_view user) {
   return std::string(user);
 }
 
-}  // namespace smharden::services::windows
+}  // namespace smharden::common

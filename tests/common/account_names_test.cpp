@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "services/windows/account_names.hpp"
+#include <smharden/common/account_names.hpp>
 
-using namespace smharden::services::windows;
+using namespace smharden::common;
 
 TEST_CASE("local user written as .\\user, COMPUTER\\user and user are the same account", "[windows][accounts]") {
   CHECK(same_account(".\\smartermail-svc", "smartermail-svc", "SMLAB"));

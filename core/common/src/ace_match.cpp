@@ -1,11 +1,11 @@
-#include "services/windows/ace_match.hpp"
+#include <smharden/common/ace_match.hpp>
 
 #include <array>
 #include <utility>
 
-#include "services/windows/account_names.hpp"
+#include <smharden/common/account_names.hpp>
 
-namespace smharden::services::windows {
+namespace smharden::common {
 namespace {
 
 constexpr std::uint32_t generic_read = 0x80000000u;
@@ -108,4 +108,4 @@ bool parse_access_mask_name(const std::string& name, std::uint32_t& mask) {
   return false;
 }
 
-}  // namespace smharden::services::windows
+}  // namespace smharden::common
