@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/errors.hpp"
+#include "run/access_guard.hpp"
 #include "run/findings.hpp"
 #include "run/mutation_gate.hpp"
 #include "run/plugin_call.hpp"
@@ -109,9 +110,6 @@ services::service_env engine_run::make_env() {
   env.state_dir = state_dir();
   env.secret = [this](const std::string& name) { return secrets_.get(name); };
   env.log = [this](const std::string& line) { log_.write(SMH_LOG_INFO, line); };
-  env.management_cidrs = plan_.prof.management_cidrs;
-  env.allow_lockout_risk = opts_.allow_lockout_risk;
-  env.record_override = [this](const std::string& what) { report_.overrides.push_back(redact_.apply(what)); };
   env.before_file_write = [this](const std::filesystem::path& file) {
     if (opts_.mode == run_mode::check) {
       throw services::service_error("refused", fmt::format("{} would be written during a check run", file.string()));
@@ -135,6 +133,11 @@ void engine_run::start_report(const std::string& run_id) {
 run_report engine_run::run(const std::string& run_id) {
   start_report(run_id);
   session_ = std::make_unique<target_session>(opts_.target, make_env(), hooks_.extra_services);
+  access_guard_settings guard{plan_.prof.management_cidrs, opts_.allow_lockout_risk, [this](const std::string& what) {
+                                report_.overrides.push_back(redact_.apply(what));
+                                log_.write(SMH_LOG_INFO, what);
+                              }};
+  register_access_guard(session_->methods(), std::move(guard));
   shared_.methods = &session_->methods();
   shared_.gate = opts_.mode == run_mode::apply ? &gate_ : nullptr;
   shared_.secrets = &secrets_;

@@ -30,12 +30,6 @@ struct service_env {
   std::filesystem::path run_dir;
   /// The per-user state folder (logs, runs, default lab).
   std::filesystem::path state_dir;
-  /// The profile's management_cidrs: what the lockout guard keeps allowed.
-  std::vector<std::string> management_cidrs;
-  /// --allow-lockout-risk: the lockout guard reports exclusions but lets the apply go on.
-  bool allow_lockout_risk = false;
-  /// Records an operator override in the run's report (e.g. the lockout guard let an apply through).
-  std::function<void(const std::string&)> record_override;
 };
 
 class service {

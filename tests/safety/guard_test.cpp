@@ -1,12 +1,13 @@
 // The lockout guard: which management ranges an allow-list would exclude.
 #include <catch2/catch.hpp>
 
-#include "services/net/management_access.hpp"
-#include "services/net/net_service.hpp"
+#include <smharden/common/access_proof.hpp>
+
+#include "run/access_guard.hpp"
 #include "services/service_registry.hpp"
 
-using smharden::services::net::check_management_access;
-using smharden::services::net::parse_address_range;
+using smharden::common::parse_written_range;
+using smharden::core::check_management_access;
 using json = nlohmann::json;
 
 namespace {
@@ -22,13 +23,13 @@ std::vector<std::string> excluded_ranges(const json& result) {
 // Every form and its meaning is tested with the common library (tests/common/ip_range_test.cpp);
 // the guard keeps the text as written for its messages.
 TEST_CASE("the guard reads ranges with the common parser and keeps their text") {
-  const auto mask = parse_address_range("10.1.0.0/255.255.0.0");
+  const auto mask = parse_written_range("10.1.0.0/255.255.0.0");
   REQUIRE(mask);
   CHECK(mask->text == "10.1.0.0/255.255.0.0");
   CHECK(mask->range == *smharden::common::parse_ip_range("10.1.0.0/16"));
-  CHECK(parse_address_range("10.0.0.1-10.0.0.50"));
-  CHECK_FALSE(parse_address_range("10.0.0.0/255.0.255.0"));
-  CHECK_FALSE(parse_address_range("mail.example.com"));
+  CHECK(parse_written_range("10.0.0.1-10.0.0.50"));
+  CHECK_FALSE(parse_written_range("10.0.0.0/255.0.255.0"));
+  CHECK_FALSE(parse_written_range("mail.example.com"));
 }
 
 TEST_CASE("an allow-list that covers every management range is accepted") {
@@ -100,15 +101,10 @@ TEST_CASE("params: management_cidrs override the profile's; no ranges at all is 
 }
 
 TEST_CASE("the guard method reads the run's settings and records an override in the report") {
-  smharden::services::service_env env;
-  env.management_cidrs = {"198.51.100.0/24"};
-  env.allow_lockout_risk = true;
   std::vector<std::string> overrides;
-  env.record_override = [&](const std::string& what) { overrides.push_back(what); };
-  smharden::services::target t;
-  auto svc = smharden::services::make_net_service(t, env);
+  const auto record = [&](const std::string& what) { overrides.push_back(what); };
   smharden::services::registry r;
-  svc->register_methods(r);
+  smharden::core::register_access_guard(r, {{"198.51.100.0/24"}, true, record});
   const auto* m = r.find("guard.management_access.check");
   REQUIRE(m != nullptr);
   CHECK(m->kind == smharden::services::access::read_only);
@@ -120,7 +116,9 @@ TEST_CASE("the guard method reads the run's settings and records an override in 
   CHECK(over["overridden"] == true);
   REQUIRE(overrides.size() == 1);
   CHECK_THAT(overrides[0], Catch::Contains("198.51.100.0/24"));
-  env.allow_lockout_risk = false;
-  CHECK(m->invoke({{"allow", {"192.0.2.1"}}})["ok"] == false);
+
+  smharden::services::registry strict;
+  smharden::core::register_access_guard(strict, {{"198.51.100.0/24"}, false, record});
+  CHECK(strict.find("guard.management_access.check")->invoke({{"allow", {"192.0.2.1"}}})["ok"] == false);
   CHECK(overrides.size() == 1);
 }

@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "run/access_guard.hpp"
 #include "services/method_table.hpp"
 #include "services/service.hpp"
 #include "temp_dir.hpp"
@@ -26,6 +27,7 @@ struct full_lab {
     t.root = dir.path() / "lab";
     services = smharden::services::make_services(t, env);
     for (const auto& s : services) s->register_methods(registry);
+    smharden::core::register_access_guard(registry, {{"192.0.2.0/24"}, false, {}});
   }
 
   // The error code of calling `method` with `params`, or "" when it succeeds.
@@ -60,7 +62,7 @@ TEST_CASE("a bad param is invalid_params in every service", "[services][errors]"
         "invalid_params");
   // net: verify_tls that is not a boolean (fails before any request is made)
   CHECK(lab.code_of("net.http.probe", {{"url", "http://127.0.0.1:9/"}, {"verify_tls", "yes"}}) == "invalid_params");
-  // guard (the net service): default that is neither allow nor deny
+  // guard (the run's): default that is neither allow nor deny
   CHECK(lab.code_of("guard.management_access.check", {{"allow", json::array()}, {"default", 3}}) == "invalid_params");
 }
 

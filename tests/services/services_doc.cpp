@@ -1,4 +1,5 @@
 #include "services_doc.hpp"
+#include "run/access_guard.hpp"
 
 #include <fmt/format.h>
 
@@ -48,6 +49,10 @@ method_catalog lab_catalog() {
       for (const services::method* m : r.all()) methods.push_back(*m);
     }
   }
+  // The methods a run adds beside its services' (core/run).
+  services::registry run_methods;
+  core::register_access_guard(run_methods, {});
+  for (const services::method* m : run_methods.all()) catalog["guard"].push_back(*m);
   std::filesystem::remove_all(dir);
   return catalog;
 }

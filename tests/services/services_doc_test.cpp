@@ -66,7 +66,7 @@ TEST_CASE("the generator notices a stale or hand-edited method list", "[services
   const std::string doc = committed_doc();
   const auto catalog = smharden::test::lab_catalog();
   std::string stale = doc;
-  const size_t at = stale.find("- **`guard.management_access.check`**");
+  const size_t at = stale.find("- **`windows.user.get`**");
   REQUIRE(at != std::string::npos);
   stale.erase(at,
               stale.find("- **`", at + 1) == std::string::npos ? std::string::npos : stale.find("- **`", at + 1) - at);
