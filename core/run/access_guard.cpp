@@ -137,11 +137,12 @@ void register_access_guard(services::registry& methods, access_guard_settings se
   m.name = "guard.management_access.check";
   m.kind = services::access::read_only;
   m.summary = "lockout guard: would these allow/deny rules exclude a management range? (see docs/safety.md)";
-  m.doc = {"`{allow, deny}` (deny wins) or `{rules: [{range, action}]}` (first match wins); `default?` (deny), "
-           "`management_cidrs?` (else the profile's), `what?` (named in messages)",
-           "`{ok, excluded: [{range, reason}], overridden, management_cidrs, message, warning?}`; with "
-           "--allow-lockout-risk an exclusion is `ok` and `overridden` (recorded in the report)",
-           ""};
+  m.doc = {
+      "`{allow, deny}` (deny wins) or `{rules: [{range, action}]}` (first match wins); `default?` (deny), "
+      "`management_cidrs?` (else the profile's), `what?` (named in messages)",
+      "`{ok, excluded: [{range, reason}], overridden, management_cidrs, message, warning?}`; with "
+      "--allow-lockout-risk an exclusion is `ok` and `overridden` (recorded in the report)",
+      ""};
   m.invoke = [s = std::move(settings)](const json& p) {
     json result;
     try {

@@ -20,11 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 /// The --target the journal records so that rollback rebuilds the same target: a target file by its
 /// absolute path, anything else as the target describes itself.
 std::string journaled_target_spec(const run_options& opts) {

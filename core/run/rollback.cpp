@@ -22,11 +22,6 @@ namespace {
 
 using core::target_session;
 
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 rollback_result nothing_to_do(rollback_plan& plan, const rollback_request& request, json report) {
   rollback_result result;
   result.nothing_to_do = true;
@@ -122,7 +117,7 @@ rollback_result rollback_execution::run() {
                             {"target", target_.describe()},
                             {"target_spec", spec_},
                             {"started_at", core::utc_now_iso()},
-                            {"started_ns", now_ns()}});
+                            {"started_ns", core::now_ns()}});
   ctx_.log.write(SMH_LOG_INFO, fmt::format("rollback {} of run {} ({}), target={}", id_, request_.run_id,
                                            request_.reason, target_.describe()));
   // Files changed by someone else after the run keep their bytes (only undo calls touch them).

@@ -48,4 +48,9 @@ std::string new_run_id() {
 
 std::string utc_now_iso() { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", utc_tm()); }
 
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace smharden::core

@@ -4,6 +4,7 @@
 // %ProgramData%\smharden on Windows.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -17,5 +18,8 @@ std::string new_run_id();
 /// Current UTC time as ISO 8601 ("2026-11-27T22:05:01Z"). (The date alone,
 /// for waivers, is utc_today() in profile/profile.hpp.)
 std::string utc_now_iso();
+
+/// Nanoseconds since the epoch, for ordering runs started within the same second.
+std::int64_t now_ns();
 
 }  // namespace smharden::core
