@@ -58,8 +58,8 @@ void print_row(const char* name, const series& s, double floor_ms, double floor_
   const double mb = static_cast<double>(median(s.rss_kb)) / 1024.0;
   fmt::print("{:<7} {:9.1f} {:9.1f} {:9.1f} {:7.2f}x {:9.1f} {:7.2f}x {:>6}  {}\n", name, ms,
              *std::min_element(s.wall_ms.begin(), s.wall_ms.end()),
-             *std::max_element(s.wall_ms.begin(), s.wall_ms.end()), ms / floor_ms, mb, mb / floor_rss_mb,
-             s.worst_exit, target);
+             *std::max_element(s.wall_ms.begin(), s.wall_ms.end()), ms / floor_ms, mb, mb / floor_rss_mb, s.worst_exit,
+             target);
 }
 
 }  // namespace
@@ -103,8 +103,8 @@ int main(int argc, char** argv) {
   for (int r = 0; r < runs; ++r) {
     floor.add(run_child({floor_exe, config.string()}));
     use_state(work / "check" / "state");
-    check.add(run_child({exe, "check", "--profile", profile, "--target", check_lab, "--tags", "iis", "--format",
-                         "json"}));
+    check.add(
+        run_child({exe, "check", "--profile", profile, "--target", check_lab, "--tags", "iis", "--format", "json"}));
     const fs::path fresh = work / fmt::format("apply-{}", r);
     fs::copy(seed, fresh, fs::copy_options::recursive);
     use_state(fresh / "state");

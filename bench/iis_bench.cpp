@@ -25,10 +25,10 @@
 #include <vector>
 
 #include "child_process.hpp"
-#include "iis_config.hpp"
 #include "iis-bindings/binding_policy.hpp"
 #include "iis-identity/identity_policy.hpp"
 #include "iis-ip/ip_policy.hpp"
+#include "iis_config.hpp"
 #include "services/iis/iis_service.hpp"
 #include "util/atomic_file.hpp"
 
