@@ -208,6 +208,7 @@ std::string escape_attribute(std::string_view value) {
 void preserving_xml::load(std::string text) {
   text_ = std::move(text);
   meta_.clear();
+  mapped_ = false;
   modified_ = false;
   edits_ = 0;
   const pugi::xml_parse_result result = doc_.load_buffer(text_.data(), text_.size(), parse_flags, pugi::encoding_utf8);
@@ -219,7 +220,6 @@ void preserving_xml::load(std::string text) {
   }
   if (!doc_.document_element()) throw xml_syntax_error(1, 1, "no root element");
   newline_ = text_.find("\r\n") != std::string::npos ? "\r\n" : "\n";
-  map_nodes();
   const pugi::xml_node first = root().find_child([](pugi::xml_node c) { return c.type() == pugi::node_element; });
   if (first) {
     const std::string outer = indent_of(root());
@@ -229,6 +229,8 @@ void preserving_xml::load(std::string text) {
 }
 
 void preserving_xml::map_nodes() {
+  if (mapped_) return;
+  mapped_ = true;
   const std::vector<token> tokens = scan(text_);
   meta_.reserve(tokens.size() + 1);
   size_t next = 0;
@@ -290,6 +292,7 @@ void preserving_xml::forget_subtree(pugi::xml_node node) {
 void preserving_xml::set_attribute(pugi::xml_node element, const char* name, std::string_view value) {
   pugi::xml_attribute a = element.attribute(name);
   if (a && value == a.value()) return;
+  map_nodes();
   if (!a) a = element.append_attribute(name);
   a.set_value(std::string(value).c_str());
   mark_dirty(element, true);
@@ -297,6 +300,7 @@ void preserving_xml::set_attribute(pugi::xml_node element, const char* name, std
 
 void preserving_xml::remove_attribute(pugi::xml_node element, const char* name) {
   if (!element.attribute(name)) return;
+  map_nodes();
   element.remove_attribute(name);
   mark_dirty(element, true);
 }
@@ -315,6 +319,7 @@ std::string preserving_xml::indent_of(pugi::xml_node element) const {
 
 pugi::xml_node preserving_xml::insert_indented(pugi::xml_node parent, pugi::xml_node_type type, const char* name,
                                                pugi::xml_node source) {
+  map_nodes();
   auto make_after = [&](pugi::xml_node after) {
     pugi::xml_node made = source ? parent.insert_copy_after(source, after) : parent.insert_child_after(type, after);
     if (!source && name != nullptr) made.set_name(name);
@@ -362,6 +367,7 @@ pugi::xml_node preserving_xml::append_copy(pugi::xml_node parent, pugi::xml_node
 }
 
 void preserving_xml::remove_element(pugi::xml_node element) {
+  map_nodes();
   pugi::xml_node parent = element.parent();
   const pugi::xml_node prev = element.previous_sibling();
   if (prev && prev.type() == pugi::node_pcdata && is_blank(prev.value())) {

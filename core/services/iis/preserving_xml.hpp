@@ -1,5 +1,6 @@
 // An XML document that writes back only what was edited. pugixml parses the
-// text; a parallel scan records where every node sits in the original bytes.
+// text; before the first edit, a parallel scan records where every node sits
+// in the original bytes (a document that is only read never pays for it).
 // serialize() copies untouched nodes byte for byte (comments, attribute order,
 // quoting, indentation, line endings, a BOM) and regenerates only the
 // elements whose attributes or children changed.
@@ -75,6 +76,8 @@ class preserving_xml {
     const void* orig_last = nullptr;
   };
 
+  /// Records where every node sits in the original bytes; runs once, before the first edit
+  /// (a document that is only read never needs it).
   void map_nodes();
   void mark_dirty(pugi::xml_node node, bool attrs);
   void forget_subtree(pugi::xml_node node);
@@ -91,6 +94,7 @@ class preserving_xml {
   std::unordered_map<const void*, node_meta> meta_;
   std::string newline_ = "\n";
   std::string indent_unit_ = "    ";
+  bool mapped_ = false;
   bool modified_ = false;
   size_t edits_ = 0;
 };
