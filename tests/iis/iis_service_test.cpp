@@ -70,6 +70,23 @@ TEST_CASE("an unedited document serializes to its original bytes", "[iis][preser
   }
 }
 
+TEST_CASE("edits beside a BOM, a doctype, comments, CDATA and a PI keep every other byte", "[iis][preserve]") {
+  const std::string original =
+      "\xEF\xBB\xBF<?xml version=\"1.0\"?>\r\n<!-- head -->\r\n<!DOCTYPE c [<!ENTITY e \"x\">]>\r\n"
+      "<c a='1' b = \"2>\" >\r\n  <x/>\r\n  <y  k=\"/\"  />t&amp;<![CDATA[<z>]]><!----><?pi data?>\r\n"
+      "  <g\r\n    h=\"1\"\r\n  >\r\n    <k/>\r\n  </g  >\r\n</c >\r\n<!-- tail -->\r\n";
+  iis::preserving_xml doc;
+  doc.load(original);
+  const pugi::xml_node root = doc.root();
+  doc.set_attribute(root.child("y"), "k", "v");
+  doc.remove_element(root.child("x"));
+  doc.append_element(root.child("g"), "n");
+  CHECK(doc.serialize() ==
+        "\xEF\xBB\xBF<?xml version=\"1.0\"?>\r\n<!-- head -->\r\n<!DOCTYPE c [<!ENTITY e \"x\">]>\r\n"
+        "<c a='1' b = \"2>\" >\r\n  <y k=\"v\" />t&amp;<![CDATA[<z>]]><!----><?pi data?>\r\n"
+        "  <g\r\n    h=\"1\"\r\n  >\r\n    <k/>\r\n    <n />\r\n  </g  >\r\n</c >\r\n<!-- tail -->\r\n");
+}
+
 TEST_CASE("lab: finds the SmarterMail site on *:9998: with its own ApplicationPoolIdentity pool", "[iis][lab]") {
   iis_fixture f(lab_text());
   const json site = f.call("iis.site.find");

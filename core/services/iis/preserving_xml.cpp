@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <vector>
 
 namespace smharden::services::iis {
 namespace {
@@ -12,136 +11,11 @@ namespace {
 // keeps indentation as text nodes; no parse_eol so CR LF survives in values.
 constexpr unsigned parse_flags = (pugi::parse_full | pugi::parse_ws_pcdata) & ~pugi::parse_eol;
 
-enum class token_kind { element, text, comment, cdata, pi, doctype };
-
-struct token {
-  token_kind kind;
-  size_t begin = 0;
-  size_t end = 0;
-  size_t content_begin = 0;
-  size_t content_end = 0;
-  bool self_closing = false;
-  std::string_view name;
-};
-
-[[noreturn]] void scan_failure(size_t offset) {
-  throw std::logic_error(fmt::format("XML scanner out of step with the parser at byte {}", offset));
-}
-
-size_t find_or_fail(std::string_view text, std::string_view what, size_t from) {
-  const size_t at = text.find(what, from);
-  if (at == std::string_view::npos) scan_failure(from);
-  return at + what.size();
+[[noreturn]] void out_of_step(size_t offset) {
+  throw std::logic_error(fmt::format("XML node positions out of step with the parser at byte {}", offset));
 }
 
 bool is_name_end(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/' || c == '>'; }
-
-// Every node pugixml creates with parse_flags, in document order, with its byte range.
-std::vector<token> scan(std::string_view text) {
-  std::vector<token> tokens;
-  std::vector<size_t> open;
-  size_t pos = 0;
-  const size_t n = text.size();
-  while (pos < n) {
-    if (text[pos] != '<') {
-      size_t next = text.find('<', pos);
-      if (next == std::string_view::npos) next = n;
-      if (!open.empty()) tokens.push_back({token_kind::text, pos, next, 0, 0, false, {}});
-      pos = next;
-      continue;
-    }
-    const std::string_view rest = text.substr(pos);
-    if (rest.starts_with("<!--")) {
-      const size_t end = find_or_fail(text, "-->", pos + 4);
-      tokens.push_back({token_kind::comment, pos, end, 0, 0, false, {}});
-      pos = end;
-    } else if (rest.starts_with("<![CDATA[")) {
-      const size_t end = find_or_fail(text, "]]>", pos + 9);
-      tokens.push_back({token_kind::cdata, pos, end, 0, 0, false, {}});
-      pos = end;
-    } else if (rest.starts_with("<!")) {
-      size_t i = pos + 2;
-      int brackets = 0;
-      char quote = 0;
-      for (; i < n; ++i) {
-        const char c = text[i];
-        if (quote != 0) {
-          if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == '[') {
-          ++brackets;
-        } else if (c == ']') {
-          --brackets;
-        } else if (c == '>' && brackets <= 0) {
-          break;
-        }
-      }
-      if (i >= n) scan_failure(pos);
-      tokens.push_back({token_kind::doctype, pos, i + 1, 0, 0, false, {}});
-      pos = i + 1;
-    } else if (rest.starts_with("<?")) {
-      const size_t end = find_or_fail(text, "?>", pos + 2);
-      tokens.push_back({token_kind::pi, pos, end, 0, 0, false, {}});
-      pos = end;
-    } else if (rest.starts_with("</")) {
-      const size_t end = find_or_fail(text, ">", pos + 2);
-      if (open.empty()) scan_failure(pos);
-      token& t = tokens[open.back()];
-      open.pop_back();
-      t.content_end = pos;
-      t.end = end;
-      pos = end;
-    } else {
-      size_t i = pos + 1;
-      while (i < n && !is_name_end(text[i])) ++i;
-      token t{token_kind::element, pos, 0, 0, 0, false, text.substr(pos + 1, i - pos - 1)};
-      char quote = 0;
-      for (; i < n; ++i) {
-        const char c = text[i];
-        if (quote != 0) {
-          if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == '>') {
-          break;
-        }
-      }
-      if (i >= n) scan_failure(pos);
-      t.content_begin = i + 1;
-      t.self_closing = text[i - 1] == '/';
-      if (t.self_closing) {
-        t.end = i + 1;
-        t.content_end = i + 1;
-        tokens.push_back(t);
-      } else {
-        open.push_back(tokens.size());
-        tokens.push_back(t);
-      }
-      pos = i + 1;
-    }
-  }
-  if (!open.empty()) scan_failure(n);
-  return tokens;
-}
-
-bool kind_matches(token_kind kind, pugi::xml_node_type type) {
-  switch (kind) {
-    case token_kind::element:
-      return type == pugi::node_element;
-    case token_kind::text:
-      return type == pugi::node_pcdata;
-    case token_kind::comment:
-      return type == pugi::node_comment;
-    case token_kind::cdata:
-      return type == pugi::node_cdata;
-    case token_kind::pi:
-      return type == pugi::node_pi || type == pugi::node_declaration;
-    case token_kind::doctype:
-      return type == pugi::node_doctype;
-  }
-  return false;
-}
 
 std::pair<size_t, size_t> line_column(std::string_view text, size_t offset) {
   offset = std::min(offset, text.size());
@@ -206,12 +80,19 @@ std::string escape_attribute(std::string_view value) {
 }
 
 void preserving_xml::load(std::string text) {
+  doc_.reset();
   text_ = std::move(text);
-  meta_.clear();
-  mapped_ = false;
+  pinned_.clear();
+  marks_.clear();
+  fresh_.clear();
   modified_ = false;
   edits_ = 0;
-  const pugi::xml_parse_result result = doc_.load_buffer(text_.data(), text_.size(), parse_flags, pugi::encoding_utf8);
+  // In place: names and values point into parse_buffer_, at the same offsets as in text_ (a BOM is skipped, not
+  // moved). One extra byte so the buffer ends in a NUL whatever the text is.
+  parse_buffer_ = std::make_unique<char[]>(text_.size() + 1);
+  std::copy(text_.begin(), text_.end(), parse_buffer_.get());
+  const pugi::xml_parse_result result =
+      doc_.load_buffer_inplace(parse_buffer_.get(), text_.size(), parse_flags, pugi::encoding_utf8);
   if (!result) {
     // pugixml's offset is into its own buffer, which lacks a UTF-8 BOM.
     const size_t bom = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
@@ -228,71 +109,158 @@ void preserving_xml::load(std::string text) {
   }
 }
 
-void preserving_xml::map_nodes() {
-  if (mapped_) return;
-  mapped_ = true;
-  const std::vector<token> tokens = scan(text_);
-  meta_.reserve(tokens.size() + 1);
-  size_t next = 0;
-  // Depth-first, document order: the same order the scanner produced.
-  std::vector<pugi::xml_node> stack;
-  for (pugi::xml_node c = doc_.last_child(); c; c = c.previous_sibling()) stack.push_back(c);
-  while (!stack.empty()) {
-    const pugi::xml_node node = stack.back();
-    stack.pop_back();
-    if (next >= tokens.size()) scan_failure(text_.size());
-    const token& t = tokens[next++];
-    if (!kind_matches(t.kind, node.type()) || (t.kind == token_kind::element && t.name != node.name())) {
-      scan_failure(t.begin);
-    }
-    node_meta m;
-    m.begin = t.begin;
-    m.end = t.end;
-    m.content_begin = t.content_begin;
-    m.content_end = t.content_end;
-    m.self_closing = t.self_closing;
-    m.orig_next = node.next_sibling().internal_object();
-    m.orig_first = node.first_child().internal_object();
-    m.orig_last = node.last_child().internal_object();
-    meta_.emplace(node.internal_object(), m);
-    for (pugi::xml_node c = node.last_child(); c; c = c.previous_sibling()) stack.push_back(c);
-  }
-  if (next != tokens.size()) scan_failure(tokens[next].begin);
-  node_meta doc_meta;
-  doc_meta.end = text_.size();
-  doc_meta.content_end = text_.size();
-  doc_meta.orig_first = doc_.first_child().internal_object();
-  doc_meta.orig_last = doc_.last_child().internal_object();
-  meta_.emplace(doc_.internal_object(), doc_meta);
+size_t preserving_xml::offset_of(const char* p) const {
+  const char* base = parse_buffer_.get();
+  if (p < base || p >= base + text_.size()) out_of_step(text_.size());
+  return static_cast<size_t>(p - base);
 }
 
-const preserving_xml::node_meta* preserving_xml::meta_of(pugi::xml_node node) const {
-  const auto it = meta_.find(node.internal_object());
-  return it == meta_.end() ? nullptr : &it->second;
+size_t preserving_xml::begin_of(pugi::xml_node node) const {
+  if (const auto it = pinned_.find(node.internal_object()); it != pinned_.end()) return it->second.begin;
+  switch (node.type()) {
+    case pugi::node_pcdata:
+      return offset_of(node.value());
+    case pugi::node_element:
+    case pugi::node_pi:
+    case pugi::node_declaration: {
+      // "<name" and "<?name": no other '<' between the start and the name.
+      const size_t at = text_.rfind('<', offset_of(node.name()));
+      if (at == std::string::npos) out_of_step(0);
+      return at;
+    }
+    case pugi::node_comment:
+    case pugi::node_cdata:
+    case pugi::node_doctype: {
+      // "<!--", "<![CDATA[" and "<!DOCTYPE " before the value.
+      const size_t at = text_.rfind('<', offset_of(node.value()));
+      if (at == std::string::npos) out_of_step(0);
+      return at;
+    }
+    default:
+      return 0;  // the document
+  }
+}
+
+std::pair<size_t, bool> preserving_xml::start_tag_end(pugi::xml_node element) const {
+  const size_t begin = begin_of(element);
+  size_t i = begin + 1;
+  const size_t n = text_.size();
+  while (i < n && !is_name_end(text_[i])) ++i;
+  char quote = 0;
+  for (; i < n; ++i) {
+    const char c = text_[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '>') {
+      return {i + 1, text_[i - 1] == '/'};
+    }
+  }
+  out_of_step(begin);
+}
+
+// Where an original node's bytes stop: at its next sibling inside an element (text between
+// elements is a node too), at the parent's end tag for the last child; at the document level,
+// whitespace between nodes is not a node, so after the last '>' before the next one.
+size_t preserving_xml::following_boundary(pugi::xml_node node) const {
+  const pugi::xml_node parent = node.parent();
+  const pugi::xml_node next = node.next_sibling();
+  if (parent.type() == pugi::node_document) {
+    const size_t limit = next ? begin_of(next) : text_.size();
+    const size_t gt = limit == 0 ? std::string::npos : text_.rfind('>', limit - 1);
+    if (gt == std::string::npos) out_of_step(limit);
+    return gt + 1;
+  }
+  return next ? begin_of(next) : content_end_of(parent);
+}
+
+size_t preserving_xml::end_of(pugi::xml_node node) const {
+  if (const auto it = pinned_.find(node.internal_object()); it != pinned_.end()) return it->second.end;
+  if (node.type() == pugi::node_document) return text_.size();
+  if (node.type() == pugi::node_element) {
+    const auto [content_begin, self_closing] = start_tag_end(node);
+    if (self_closing) return content_begin;
+  }
+  return following_boundary(node);
+}
+
+size_t preserving_xml::content_end_of(pugi::xml_node element) const {
+  if (const auto it = pinned_.find(element.internal_object()); it != pinned_.end()) return it->second.content_end;
+  if (element.type() == pugi::node_document) return text_.size();
+  const auto [content_begin, self_closing] = start_tag_end(element);
+  if (self_closing) return content_begin;
+  const size_t end = following_boundary(element);
+  const size_t at = end == 0 ? std::string::npos : text_.rfind('<', end - 1);
+  const std::string_view name = element.name();
+  if (at == std::string::npos || text_.compare(at, 2, "</") != 0 || text_.compare(at + 2, name.size(), name) != 0) {
+    out_of_step(end);
+  }
+  return at;
+}
+
+std::optional<preserving_xml::node_meta> preserving_xml::meta_of(pugi::xml_node node) const {
+  if (is_fresh(node)) return std::nullopt;
+  if (const auto it = pinned_.find(node.internal_object()); it != pinned_.end()) return it->second;
+  // Not pinned: no edit has moved this node's neighbours or children, so the links are the original ones.
+  node_meta m;
+  m.orig_next = node.next_sibling().internal_object();
+  m.orig_first = node.first_child().internal_object();
+  m.orig_last = node.last_child().internal_object();
+  if (node.type() == pugi::node_document) {
+    m.end = text_.size();
+    m.content_end = text_.size();
+    return m;
+  }
+  m.begin = begin_of(node);
+  if (node.type() == pugi::node_element) {
+    const auto [content_begin, self_closing] = start_tag_end(node);
+    m.content_begin = content_begin;
+    m.self_closing = self_closing;
+    if (self_closing) {
+      m.end = content_begin;
+      m.content_end = content_begin;
+    } else {
+      m.content_end = content_end_of(node);
+      m.end = following_boundary(node);
+    }
+  } else {
+    m.end = following_boundary(node);
+  }
+  return m;
+}
+
+void preserving_xml::pin_children(pugi::xml_node parent) {
+  auto pin = [this](pugi::xml_node n) {
+    if (pinned_.count(n.internal_object()) != 0) return;
+    if (const auto m = meta_of(n)) pinned_.emplace(n.internal_object(), *m);
+  };
+  pin(parent);
+  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) pin(c);
+}
+
+void preserving_xml::mark_fresh(pugi::xml_node node) {
+  fresh_.insert(node.internal_object());
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) mark_fresh(c);
 }
 
 void preserving_xml::mark_dirty(pugi::xml_node node, bool attrs) {
   modified_ = true;
   ++edits_;
-  if (attrs) {
-    const auto it = meta_.find(node.internal_object());
-    if (it != meta_.end()) it->second.attrs_dirty = true;
-  }
-  for (pugi::xml_node n = node; n; n = n.parent()) {
-    const auto it = meta_.find(n.internal_object());
-    if (it != meta_.end()) it->second.subtree_dirty = true;
-  }
+  if (attrs) marks_[node.internal_object()].attrs_dirty = true;
+  for (pugi::xml_node n = node; n; n = n.parent()) marks_[n.internal_object()].subtree_dirty = true;
 }
 
 void preserving_xml::forget_subtree(pugi::xml_node node) {
-  meta_.erase(node.internal_object());
+  pinned_.erase(node.internal_object());
+  marks_.erase(node.internal_object());
+  fresh_.erase(node.internal_object());
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) forget_subtree(c);
 }
 
 void preserving_xml::set_attribute(pugi::xml_node element, const char* name, std::string_view value) {
   pugi::xml_attribute a = element.attribute(name);
   if (a && value == a.value()) return;
-  map_nodes();
   if (!a) a = element.append_attribute(name);
   a.set_value(std::string(value).c_str());
   mark_dirty(element, true);
@@ -300,7 +268,6 @@ void preserving_xml::set_attribute(pugi::xml_node element, const char* name, std
 
 void preserving_xml::remove_attribute(pugi::xml_node element, const char* name) {
   if (!element.attribute(name)) return;
-  map_nodes();
   element.remove_attribute(name);
   mark_dirty(element, true);
 }
@@ -319,7 +286,7 @@ std::string preserving_xml::indent_of(pugi::xml_node element) const {
 
 pugi::xml_node preserving_xml::insert_indented(pugi::xml_node parent, pugi::xml_node_type type, const char* name,
                                                pugi::xml_node source) {
-  map_nodes();
+  pin_children(parent);
   auto make_after = [&](pugi::xml_node after) {
     pugi::xml_node made = source ? parent.insert_copy_after(source, after) : parent.insert_child_after(type, after);
     if (!source && name != nullptr) made.set_name(name);
@@ -341,19 +308,26 @@ pugi::xml_node preserving_xml::insert_indented(pugi::xml_node parent, pugi::xml_
   if (last_element) {
     pugi::xml_node ws = parent.insert_child_after(pugi::node_pcdata, last_element);
     ws.set_value((newline_ + indent_of(last_element)).c_str());
+    mark_fresh(ws);
     made = make_after(ws);
   } else if (parent.first_child()) {
     const pugi::xml_node first = parent.first_child();
     pugi::xml_node ws = parent.insert_child_before(pugi::node_pcdata, first);
     ws.set_value((newline_ + indent_of(parent) + indent_unit_).c_str());
+    mark_fresh(ws);
     made = make_before(first);
   } else {
     const std::string outer = indent_of(parent);
-    parent.append_child(pugi::node_pcdata).set_value((newline_ + outer + indent_unit_).c_str());
+    pugi::xml_node before = parent.append_child(pugi::node_pcdata);
+    before.set_value((newline_ + outer + indent_unit_).c_str());
+    mark_fresh(before);
     made = source ? parent.append_copy(source) : parent.append_child(type);
     if (!source && name != nullptr) made.set_name(name);
-    parent.append_child(pugi::node_pcdata).set_value((newline_ + outer).c_str());
+    pugi::xml_node after = parent.append_child(pugi::node_pcdata);
+    after.set_value((newline_ + outer).c_str());
+    mark_fresh(after);
   }
+  mark_fresh(made);
   mark_dirty(parent, false);
   return made;
 }
@@ -367,8 +341,8 @@ pugi::xml_node preserving_xml::append_copy(pugi::xml_node parent, pugi::xml_node
 }
 
 void preserving_xml::remove_element(pugi::xml_node element) {
-  map_nodes();
   pugi::xml_node parent = element.parent();
+  pin_children(parent);
   const pugi::xml_node prev = element.previous_sibling();
   if (prev && prev.type() == pugi::node_pcdata && is_blank(prev.value())) {
     forget_subtree(prev);
@@ -426,8 +400,9 @@ void emit_fresh(pugi::xml_node node, std::string& out) {
 
 }  // namespace
 
-void preserving_xml::emit_start_tag_open(pugi::xml_node element, const node_meta& m, std::string& out) const {
-  if (!m.attrs_dirty) {
+void preserving_xml::emit_start_tag_open(pugi::xml_node element, const node_meta& m, bool attrs_dirty,
+                                         std::string& out) const {
+  if (!attrs_dirty) {
     // The original start tag without its closing ">" or "/>" (and blanks before it).
     size_t stop = m.content_begin - 1;  // at '>'
     if (m.self_closing) {
@@ -450,42 +425,43 @@ void preserving_xml::emit_start_tag_open(pugi::xml_node element, const node_meta
 
 void preserving_xml::emit_children(pugi::xml_node node, const node_meta& m, std::string& out) const {
   pugi::xml_node prev;
-  const node_meta* prev_meta = nullptr;
+  std::optional<node_meta> prev_meta;
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-    const node_meta* cm = meta_of(c);
-    if (cm != nullptr) {
+    std::optional<node_meta> cm = meta_of(c);
+    if (cm) {
       if (!prev && c.internal_object() == m.orig_first) {
         out.append(text_, m.content_begin, cm->begin - m.content_begin);
-      } else if (prev_meta != nullptr && prev_meta->orig_next == c.internal_object()) {
+      } else if (prev_meta && prev_meta->orig_next == c.internal_object()) {
         out.append(text_, prev_meta->end, cm->begin - prev_meta->end);
       }
     }
-    emit(c, out);
+    emit(c, cm, out);
     prev = c;
-    prev_meta = cm;
+    prev_meta = std::move(cm);
   }
-  if (prev && prev_meta != nullptr && prev.internal_object() == m.orig_last) {
+  if (prev && prev_meta && prev.internal_object() == m.orig_last) {
     out.append(text_, prev_meta->end, m.content_end - prev_meta->end);
   }
 }
 
-void preserving_xml::emit(pugi::xml_node node, std::string& out) const {
-  const node_meta* m = meta_of(node);
-  if (m == nullptr) {
+void preserving_xml::emit(pugi::xml_node node, const std::optional<node_meta>& m, std::string& out) const {
+  if (!m) {
     emit_fresh(node, out);
     return;
   }
-  if (!m->subtree_dirty) {
+  const auto it = marks_.find(node.internal_object());
+  const edit_marks marks = it == marks_.end() ? edit_marks{} : it->second;
+  if (!marks.subtree_dirty) {
     out.append(text_, m->begin, m->end - m->begin);
     return;
   }
   const bool has_children = static_cast<bool>(node.first_child());
   if (!has_children) {
-    if (!m->attrs_dirty) {
+    if (!marks.attrs_dirty) {
       out.append(text_, m->begin, m->end - m->begin);
       return;
     }
-    emit_start_tag_open(node, *m, out);
+    emit_start_tag_open(node, *m, true, out);
     if (m->self_closing) {
       out += " />";
     } else {
@@ -494,7 +470,7 @@ void preserving_xml::emit(pugi::xml_node node, std::string& out) const {
     }
     return;
   }
-  emit_start_tag_open(node, *m, out);
+  emit_start_tag_open(node, *m, marks.attrs_dirty, out);
   out += '>';
   emit_children(node, *m, out);
   if (m->self_closing) {
@@ -510,8 +486,7 @@ std::string preserving_xml::serialize() const {
   if (!modified_) return text_;
   std::string out;
   out.reserve(text_.size() + 4096);
-  const node_meta* m = meta_of(doc_);
-  emit_children(doc_, *m, out);
+  emit_children(doc_, *meta_of(doc_), out);
   return out;
 }
 
