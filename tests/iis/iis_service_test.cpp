@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "iis_test_support.hpp"
+#include "services/iis/iis_model.hpp"
 
 using smharden::services::service_error;
 using smharden::test::iis_fixture;
@@ -85,6 +86,20 @@ TEST_CASE("edits beside a BOM, a doctype, comments, CDATA and a PI keep every ot
         "\xEF\xBB\xBF<?xml version=\"1.0\"?>\r\n<!-- head -->\r\n<!DOCTYPE c [<!ENTITY e \"x\">]>\r\n"
         "<c a='1' b = \"2>\" >\r\n  <y k=\"v\" />t&amp;<![CDATA[<z>]]><!----><?pi data?>\r\n"
         "  <g\r\n    h=\"1\"\r\n  >\r\n    <k/>\r\n    <n />\r\n  </g  >\r\n</c >\r\n<!-- tail -->\r\n");
+}
+
+TEST_CASE("folder matching: case, slashes, %SystemDrive%, trailing backslashes, whole folder names", "[iis][model]") {
+  const iis::folder_matcher m({R"(C:\Program Files\SmarterTools\SmarterMail\)", R"(%SYSTEMDRIVE%/Mail)"});
+  CHECK(m.contains(R"(C:\Program Files\SmarterTools\SmarterMail)"));
+  CHECK(m.contains(R"(c:/program files/smartertools/smartermail/MRS)"));
+  CHECK(m.contains(R"(%SystemDrive%\Program Files\SmarterTools\SmarterMail\MRS\)"));
+  CHECK(m.contains(R"(%HomeDrive%\Program Files\SmarterTools\SmarterMail\\)"));
+  CHECK(m.contains(R"(C:\Mail\wwwroot)"));
+  CHECK_FALSE(m.contains(R"(C:\Program Files\SmarterTools\SmarterMailX)"));
+  CHECK_FALSE(m.contains(R"(C:\Program Files\SmarterTools)"));
+  CHECK_FALSE(m.contains(R"(D:\Program Files\SmarterTools\SmarterMail)"));
+  CHECK_FALSE(m.contains(R"(%SystemDrive%)"));
+  CHECK_FALSE(m.contains(""));
 }
 
 TEST_CASE("lab: finds the SmarterMail site on *:9998: with its own ApplicationPoolIdentity pool", "[iis][lab]") {

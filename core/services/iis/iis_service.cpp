@@ -295,7 +295,7 @@ json iis_service::set_identity_through_iis(const std::string& pool, const std::s
   on_disk_.reset();
   committed_edits_ = 0;
   preserving_xml& d = doc();
-  return app_pool_json(d, require_app_pool(d, pool));
+  return app_pool_json(d, require_app_pool(d, pool), sites_);
 }
 
 void iis_service::use_identity_writer(std::unique_ptr<app_pool_identity_writer> writer) {
@@ -362,8 +362,8 @@ void iis_service::register_methods(registry& r) {
        }
        const folder_matcher under_install(dirs);
        std::vector<pugi::xml_node> hits;
-       for (auto s : sites_node(d).children("site")) {
-         if (under_install.contains(site_physical_path(s))) hits.push_back(s);
+       for (const site_index::entry& s : sites_.sites(d)) {
+         if (under_install.contains(s.physical_path)) hits.push_back(s.site);
        }
        if (hits.size() == 1) return site_json(d, hits.front());
        if (hits.empty()) {
@@ -387,7 +387,7 @@ void iis_service::register_methods(registry& r) {
   ro("iis.app_pool.get", "an app pool's identity (identity_type, user_name, password state, never the password)",
      [this](const json& p) {
        preserving_xml& d = doc();
-       return app_pool_json(d, require_app_pool(d, require_string(p, "name")));
+       return app_pool_json(d, require_app_pool(d, require_string(p, "name")), sites_);
      });
 
   auto snapshot_identity = [this](const json& p) {
@@ -451,7 +451,7 @@ void iis_service::register_methods(registry& r) {
           d.remove_attribute(pm, "userName");
           d.remove_attribute(pm, "password");
         }
-        return app_pool_json(d, pool);
+        return app_pool_json(d, pool, sites_);
       },
       snapshot_identity);
 
@@ -465,7 +465,7 @@ void iis_service::register_methods(registry& r) {
         pugi::xml_node pm = pool.child("processModel");
         if (it == p.end() || it->is_null()) {
           if (pm) d.remove_element(pm);
-          return app_pool_json(d, pool);
+          return app_pool_json(d, pool, sites_);
         }
         if (!it->is_string()) throw service_error("invalid_params", "process_model_xml must be a string or null");
         pugi::xml_document fragment;
@@ -481,7 +481,7 @@ void iis_service::register_methods(registry& r) {
         }
         for (const auto& a : drop) d.remove_attribute(pm, a.c_str());
         for (auto a : want.attributes()) d.set_attribute(pm, a.name(), a.value());
-        return app_pool_json(d, pool);
+        return app_pool_json(d, pool, sites_);
       },
       snapshot_identity);
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 
 namespace smharden::services::iis {
 namespace {
@@ -28,6 +29,11 @@ std::pair<size_t, size_t> line_column(std::string_view text, size_t offset) {
     }
   }
   return {line, offset - line_start + 1};
+}
+
+std::uint64_t next_generation() {
+  static std::atomic<std::uint64_t> last{0};
+  return ++last;
 }
 
 bool is_blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
@@ -87,10 +93,12 @@ void preserving_xml::load(std::string text) {
   fresh_.clear();
   modified_ = false;
   edits_ = 0;
+  generation_ = next_generation();
   // In place: names and values point into parse_buffer_, at the same offsets as in text_ (a BOM is skipped, not
   // moved). One extra byte so the buffer ends in a NUL whatever the text is.
-  parse_buffer_ = std::make_unique<char[]>(text_.size() + 1);
+  parse_buffer_ = std::make_unique_for_overwrite<char[]>(text_.size() + 1);
   std::copy(text_.begin(), text_.end(), parse_buffer_.get());
+  parse_buffer_[text_.size()] = '\0';
   const pugi::xml_parse_result result =
       doc_.load_buffer_inplace(parse_buffer_.get(), text_.size(), parse_flags, pugi::encoding_utf8);
   if (!result) {
@@ -247,6 +255,7 @@ void preserving_xml::mark_fresh(pugi::xml_node node) {
 void preserving_xml::mark_dirty(pugi::xml_node node, bool attrs) {
   modified_ = true;
   ++edits_;
+  generation_ = next_generation();
   if (attrs) marks_[node.internal_object()].attrs_dirty = true;
   for (pugi::xml_node n = node; n; n = n.parent()) marks_[n.internal_object()].subtree_dirty = true;
 }

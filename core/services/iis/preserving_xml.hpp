@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <pugixml.hpp>
@@ -50,6 +51,9 @@ class preserving_xml {
   bool modified() const noexcept { return modified_; }
   /// How many edits went through the methods below (an edit that changes nothing is not counted).
   size_t edit_count() const noexcept { return edits_; }
+  /// A number no other state of any document has: new at every load and every edit. What a cache
+  /// of facts read from the tree is keyed on.
+  std::uint64_t generation() const noexcept { return generation_; }
   /// The original bytes with only the edited elements regenerated.
   std::string serialize() const;
 
@@ -115,6 +119,7 @@ class preserving_xml {
   std::string indent_unit_ = "    ";
   bool modified_ = false;
   size_t edits_ = 0;
+  std::uint64_t generation_ = 0;
 };
 
 /// XML attribute-value escaping (&, <, >, ", control characters).
