@@ -397,6 +397,23 @@ TEST_CASE("discard after a committed step keeps that step and drops only the fai
   CHECK(f.before_write_calls == 2);  // the config and its one history copy, whatever the number of commits
 }
 
+TEST_CASE("a same-size or shorter rewrite by another tool is a conflict too", "[iis][commit]") {
+  for (const bool shorter : {false, true}) {
+    iis_fixture f(lab_text());
+    f.call("iis.bindings.add",
+           {{"site", "SmarterMail"}, {"protocol", "http"}, {"binding_information", "127.0.0.1:9998:"}});
+    std::string other = lab_text();
+    if (shorter) {
+      other.resize(other.size() - 1);
+    } else {
+      other[other.size() / 2] = other[other.size() / 2] == 'x' ? 'y' : 'x';
+    }
+    smharden::util::write_file_atomic(f.file, other);
+    CHECK(error_code_of([&] { f.svc->commit_step(); }) == "conflict");
+    CHECK(f.on_disk() == other);
+  }
+}
+
 TEST_CASE("a file another tool wrote after smharden's own commit is not overwritten", "[iis][commit]") {
   iis_fixture f(lab_text());
   f.call(three_steps[0].first, three_steps[0].second);

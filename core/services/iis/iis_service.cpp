@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -123,6 +124,22 @@ json entry_params(const json& e) {
   return out;
 }
 
+// Whether the file holds exactly `expected`, compared block by block: a 10 MB config is not read into
+// a second buffer before every commit. Throws std::system_error when the file cannot be read.
+bool file_holds(const std::filesystem::path& path, std::string_view expected) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::system_error(errno, std::generic_category(), "cannot read " + path.string());
+  std::vector<char> block(size_t{1} << 16);
+  size_t at = 0;
+  while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0) {
+    const std::string_view got(block.data(), static_cast<size_t>(in.gcount()));
+    if (got.size() > expected.size() - at || expected.substr(at, got.size()) != got) return false;
+    at += got.size();
+  }
+  if (in.bad()) throw std::system_error(errno, std::generic_category(), "cannot read " + path.string());
+  return at == expected.size();
+}
+
 #ifdef _WIN32
 // Runs %windir%\system32\inetsrv\appcmd.exe with `args` (never a secret).
 int run_appcmd(const std::vector<std::wstring>& args) {
@@ -217,7 +234,7 @@ void iis_service::ensure_unchanged_on_disk() const {
   // may have written it since.
   const std::string& expected = written_ ? *written_ : doc_->original();
   try {
-    if (util::read_file(path_) != expected) {
+    if (!file_holds(path_, expected)) {
       throw service_error("conflict", fmt::format("{} changed on disk since smharden read it (another tool wrote "
                                                   "it); nothing was written, run again",
                                                   path_.string()));

@@ -432,10 +432,30 @@ void preserving_xml::emit_start_tag_open(pugi::xml_node element, const node_meta
   }
 }
 
+bool preserving_xml::is_untouched(pugi::xml_node node) const {
+  if (is_fresh(node)) return false;
+  const auto it = marks_.find(node.internal_object());
+  return it == marks_.end() || !it->second.subtree_dirty;
+}
+
+pugi::xml_node preserving_xml::original_next(pugi::xml_node node) const {
+  const auto it = pinned_.find(node.internal_object());
+  return it == pinned_.end() ? node.next_sibling() : pugi::xml_node();
+}
+
 void preserving_xml::emit_children(pugi::xml_node node, const node_meta& m, std::string& out) const {
   pugi::xml_node prev;
   std::optional<node_meta> prev_meta;
-  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+  for (pugi::xml_node c = node.first_child(); c;) {
+    // Untouched siblings that were neighbours in the original are one run of its bytes (a dirty
+    // <sites> has 10,000 children, one of them edited).
+    pugi::xml_node last = c;
+    if (is_untouched(c)) {
+      for (pugi::xml_node n = c.next_sibling(); n && is_untouched(n) && original_next(last) == n;
+           n = n.next_sibling()) {
+        last = n;
+      }
+    }
     std::optional<node_meta> cm = meta_of(c);
     if (cm) {
       if (!prev && c.internal_object() == m.orig_first) {
@@ -444,9 +464,16 @@ void preserving_xml::emit_children(pugi::xml_node node, const node_meta& m, std:
         out.append(text_, prev_meta->end, cm->begin - prev_meta->end);
       }
     }
-    emit(c, cm, out);
-    prev = c;
+    if (last == c) {
+      emit(c, cm, out);
+    } else {
+      const size_t run_begin = cm->begin;
+      cm = meta_of(last);
+      out.append(text_, run_begin, cm->end - run_begin);
+    }
+    prev = last;
     prev_meta = std::move(cm);
+    c = last.next_sibling();
   }
   if (prev && prev_meta && prev.internal_object() == m.orig_last) {
     out.append(text_, prev_meta->end, m.content_end - prev_meta->end);

@@ -89,6 +89,10 @@ class preserving_xml {
   };
 
   bool is_fresh(pugi::xml_node node) const { return fresh_.count(node.internal_object()) != 0; }
+  /// An original node with nothing edited in it.
+  bool is_untouched(pugi::xml_node node) const;
+  /// The node's original next sibling when its neighbours were never moved; else an empty node.
+  pugi::xml_node original_next(pugi::xml_node node) const;
   size_t offset_of(const char* p) const;
   size_t begin_of(pugi::xml_node node) const;
   size_t end_of(pugi::xml_node node) const;
