@@ -71,7 +71,6 @@ json entries_json(pugi::xml_node section) {
   json entries = json::array();
   if (!section) return entries;
   for (pugi::xml_node c : section.children()) {
-    if (c.type() != pugi::node_element) continue;
     const std::string_view kind = c.name();
     if (kind == "clear") {
       entries = json::array();
@@ -197,18 +196,22 @@ bool folder_matcher::contains(std::string_view path) const {
 const std::vector<site_index::entry>& site_index::sites(const preserving_xml& doc) {
   if (generation_ == doc.generation()) return entries_;
   entries_.clear();
-  const pugi::xml_node sites = sites_node(doc);
-  const pugi::xml_attribute default_pool = sites.child("applicationDefaults").attribute("applicationPool");
-  for (pugi::xml_node s : sites.children("site")) {
-    const pugi::xml_node app = s.find_child_by_attribute("application", "path", "/");
+  // One walk over <sites>' children (applicationDefaults follows 10,000 sites); sites without their
+  // own pool get the default afterwards.
+  pugi::xml_node defaults;
+  std::vector<size_t> without_pool;
+  for (pugi::xml_node c = sites_node(doc).first_child(); c; c = c.next_sibling()) {
+    const std::string_view name = c.name();
+    if (name == "applicationDefaults" && !defaults) defaults = c;
+    if (name != "site") continue;
+    const pugi::xml_node app = c.find_child_by_attribute("application", "path", "/");
     const pugi::xml_attribute pool = app.attribute("applicationPool");
     const pugi::xml_node vdir = app.find_child_by_attribute("virtualDirectory", "path", "/");
-    entries_.push_back({s,
-                        pool           ? pool.value()
-                        : default_pool ? default_pool.value()
-                                       : "DefaultAppPool",
-                        vdir.attribute("physicalPath").value()});
+    if (!pool) without_pool.push_back(entries_.size());
+    entries_.push_back({c, pool.value(), vdir.attribute("physicalPath").value()});
   }
+  const pugi::xml_attribute default_pool = defaults.attribute("applicationPool");
+  for (const size_t i : without_pool) entries_[i].app_pool = default_pool ? default_pool.value() : "DefaultAppPool";
   generation_ = doc.generation();
   return entries_;
 }
@@ -236,11 +239,13 @@ std::string password_state(std::string_view v) {
 
 json app_pool_json(const preserving_xml& doc, pugi::xml_node pool, site_index& sites) {
   const pugi::xml_node pm = pool.child("processModel");
-  const pugi::xml_node defaults = doc.root()
-                                      .child("system.applicationHost")
-                                      .child("applicationPools")
-                                      .child("applicationPoolDefaults")
-                                      .child("processModel");
+  // The defaults follow every pool: looked up only when the pool does not say.
+  const pugi::xml_node defaults = pm.attribute("identityType") ? pugi::xml_node()
+                                                               : doc.root()
+                                                                     .child("system.applicationHost")
+                                                                     .child("applicationPools")
+                                                                     .child("applicationPoolDefaults")
+                                                                     .child("processModel");
   const std::string identity = effective(pm, defaults, "identityType", "ApplicationPoolIdentity");
   json pool_sites = json::array();
   const std::string_view name = pool.attribute("name").value();
