@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <stdexcept>
 
 namespace smharden::services::iis {
@@ -22,8 +23,11 @@ bool is_name_end(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n
 }  // namespace
 
 size_t preserving_xml::offset_of(const char* p) const {
+  // std::less: a total order even for a pointer outside the buffer (pugixml's static "").
   const char* base = parse_buffer_.get();
-  if (p < base || p >= base + text_.size()) out_of_step(text_.size());
+  if (std::less<const char*>()(p, base) || !std::less<const char*>()(p, base + text_.size())) {
+    out_of_step(text_.size());
+  }
   return static_cast<size_t>(p - base);
 }
 
