@@ -23,6 +23,7 @@ struct child_sample {
   double wall_ms;
   long max_rss_kb;
   int exit_code;
+  double cpu_ms;  // user + system time: steadier than wall time on a busy machine
 };
 
 inline child_sample run_child(const std::vector<std::string>& argv) {
@@ -44,8 +45,9 @@ inline child_sample run_child(const std::vector<std::string>& argv) {
   rusage usage{};
   wait4(pid, &status, 0, &usage);
   const auto end = std::chrono::steady_clock::now();
+  const auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + t.tv_usec / 1e3; };
   return {std::chrono::duration<double, std::milli>(end - start).count(), usage.ru_maxrss,
-          WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+          WIFEXITED(status) ? WEXITSTATUS(status) : -1, ms(usage.ru_utime) + ms(usage.ru_stime)};
 }
 
 }  // namespace smharden::bench

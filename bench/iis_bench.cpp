@@ -29,6 +29,7 @@
 #include "iis-bindings/binding_policy.hpp"
 #include "iis-identity/identity_policy.hpp"
 #include "iis-ip/ip_policy.hpp"
+#include "iis_config.hpp"
 #include "services/iis/iis_service.hpp"
 
 namespace {
@@ -36,40 +37,6 @@ namespace {
 using smharden::json;
 namespace svc = smharden::services;
 namespace fs = std::filesystem;
-
-std::string generate(size_t sites) {
-  std::string text(svc::iis::lab_template());
-  std::string pools;
-  std::string blocks;
-  pools.reserve(sites * 260);
-  blocks.reserve(sites * 800);
-  for (size_t i = 0; i < sites; ++i) {
-    const std::string name = fmt::format("customer{:05}.example.net", i);
-    pools += fmt::format(
-        "            <add name=\"{0}\" managedRuntimeVersion=\"v4.0\">\r\n"
-        "                <processModel identityType=\"ApplicationPoolIdentity\" idleTimeout=\"00:20:00\" />\r\n"
-        "            </add>\r\n",
-        name);
-    blocks += fmt::format(
-        "            <site name=\"{0}\" id=\"{1}\" serverAutoStart=\"true\">\r\n"
-        "                <application path=\"/\" applicationPool=\"{0}\">\r\n"
-        "                    <virtualDirectory path=\"/\" physicalPath=\"D:\\Hosting\\{0}\\wwwroot\" />\r\n"
-        "                </application>\r\n"
-        "                <bindings>\r\n"
-        "                    <binding protocol=\"http\" bindingInformation=\"*:80:{0}\" />\r\n"
-        "                    <binding protocol=\"http\" bindingInformation=\"*:80:www.{0}\" />\r\n"
-        "                    <binding protocol=\"https\" bindingInformation=\"*:443:{0}\" sslFlags=\"1\" />\r\n"
-        "                </bindings>\r\n"
-        "                <logFile directory=\"D:\\Logs\\{0}\" />\r\n"
-        "            </site>\r\n",
-        name, i + 10);
-  }
-  const std::string pool_anchor = "            <applicationPoolDefaults";
-  text.insert(text.find(pool_anchor), pools);
-  const std::string site_anchor = "            <siteDefaults>";
-  text.insert(text.find(site_anchor), blocks);
-  return text;
-}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -204,7 +171,7 @@ int main(int argc, char** argv) {
   fs::create_directories(file.parent_path());
   const fs::path seed = root / "seed.config";
   {
-    const std::string text = generate(sites);
+    const std::string text = smharden::bench::generate_iis_config(svc::iis::lab_template(), sites);
     smharden::util::write_file_atomic(seed, text);
     fmt::print("iis bench: {} sites, {:.1f} MB applicationHost.config, {} runs (medians)\n", sites,
                static_cast<double>(text.size()) / 1e6, runs);

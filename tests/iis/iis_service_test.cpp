@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "iis_fixture.hpp"
+#include "services/iis/iis_model.hpp"
 
 using smharden::services::service_error;
 using smharden::test::iis_fixture;
@@ -68,6 +69,37 @@ TEST_CASE("an unedited document serializes to its original bytes", "[iis][preser
     CHECK(doc.newline() == "\r\n");
     CHECK(doc.indent_unit() == "    ");
   }
+}
+
+TEST_CASE("edits beside a BOM, a doctype, comments, CDATA and a PI keep every other byte", "[iis][preserve]") {
+  const std::string original =
+      "\xEF\xBB\xBF<?xml version=\"1.0\"?>\r\n<!-- head -->\r\n<!DOCTYPE c [<!ENTITY e \"x\">]>\r\n"
+      "<c a='1' b = \"2>\" >\r\n  <x/>\r\n  <y  k=\"/\"  />t&amp;<![CDATA[<z>]]><!----><?pi data?>\r\n"
+      "  <g\r\n    h=\"1\"\r\n  >\r\n    <k/>\r\n  </g  >\r\n</c >\r\n<!-- tail -->\r\n";
+  iis::preserving_xml doc;
+  doc.load(original);
+  const pugi::xml_node root = doc.root();
+  doc.set_attribute(root.child("y"), "k", "v");
+  doc.remove_element(root.child("x"));
+  doc.append_element(root.child("g"), "n");
+  CHECK(doc.serialize() ==
+        "\xEF\xBB\xBF<?xml version=\"1.0\"?>\r\n<!-- head -->\r\n<!DOCTYPE c [<!ENTITY e \"x\">]>\r\n"
+        "<c a='1' b = \"2>\" >\r\n  <y k=\"v\" />t&amp;<![CDATA[<z>]]><!----><?pi data?>\r\n"
+        "  <g\r\n    h=\"1\"\r\n  >\r\n    <k/>\r\n    <n />\r\n  </g  >\r\n</c >\r\n<!-- tail -->\r\n");
+}
+
+TEST_CASE("folder matching: case, slashes, %SystemDrive%, trailing backslashes, whole folder names", "[iis][model]") {
+  const iis::folder_matcher m({R"(C:\Program Files\SmarterTools\SmarterMail\)", R"(%SYSTEMDRIVE%/Mail)"});
+  CHECK(m.contains(R"(C:\Program Files\SmarterTools\SmarterMail)"));
+  CHECK(m.contains(R"(c:/program files/smartertools/smartermail/MRS)"));
+  CHECK(m.contains(R"(%SystemDrive%\Program Files\SmarterTools\SmarterMail\MRS\)"));
+  CHECK(m.contains(R"(%HomeDrive%\Program Files\SmarterTools\SmarterMail\\)"));
+  CHECK(m.contains(R"(C:\Mail\wwwroot)"));
+  CHECK_FALSE(m.contains(R"(C:\Program Files\SmarterTools\SmarterMailX)"));
+  CHECK_FALSE(m.contains(R"(C:\Program Files\SmarterTools)"));
+  CHECK_FALSE(m.contains(R"(D:\Program Files\SmarterTools\SmarterMail)"));
+  CHECK_FALSE(m.contains(R"(%SystemDrive%)"));
+  CHECK_FALSE(m.contains(""));
 }
 
 TEST_CASE("lab: finds the SmarterMail site on *:9998: with its own ApplicationPoolIdentity pool", "[iis][lab]") {
@@ -363,6 +395,23 @@ TEST_CASE("discard after a committed step keeps that step and drops only the fai
   CHECK(f.call("iis.ip_security.get", {{"site", "SmarterMail"}})["allow_unlisted"] == false);
   CHECK(f.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"][0]["binding_information"] == "*:9998:");
   CHECK(f.announced.size() == 2);  // the config and its one history copy, whatever the number of commits
+}
+
+TEST_CASE("a same-size or shorter rewrite by another tool is a conflict too", "[iis][commit]") {
+  for (const bool shorter : {false, true}) {
+    iis_fixture f(lab_text());
+    f.call("iis.bindings.add",
+           {{"site", "SmarterMail"}, {"protocol", "http"}, {"binding_information", "127.0.0.1:9998:"}});
+    std::string other = lab_text();
+    if (shorter) {
+      other.resize(other.size() - 1);
+    } else {
+      other[other.size() / 2] = other[other.size() / 2] == 'x' ? 'y' : 'x';
+    }
+    smharden::util::write_file_atomic(f.file, other);
+    CHECK(error_code_of([&] { f.svc->commit_step(); }) == "conflict");
+    CHECK(f.on_disk() == other);
+  }
 }
 
 TEST_CASE("a file another tool wrote after smharden's own commit is not overwritten", "[iis][commit]") {

@@ -5,22 +5,47 @@
 #include <algorithm>
 #include <cctype>
 
-#include "base/ascii_lower.hpp"
 #include "services/service_registry.hpp"
 
 namespace smharden::services::iis {
 namespace {
 
-std::string normalize_path(std::string_view p) {
-  std::string out = util::ascii_lower(p);
-  std::replace(out.begin(), out.end(), '/', '\\');
-  for (const char* var : {"%systemdrive%", "%homedrive%"}) {
-    const std::string v(var);
-    if (out.starts_with(v)) out = "c:" + out.substr(v.size());
-  }
-  while (out.size() > 3 && out.back() == '\\') out.pop_back();
-  return out;
+char path_char(char c) {
+  if (c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
+  return c == '/' ? '\\' : c;
 }
+
+// A path as IIS compares folders: lower case, backslashes, %SystemDrive% and %HomeDrive% as "c:", no
+// trailing backslash (except after a drive, "c:\\"). A view: a 10,000-site config is scanned on every
+// site lookup, so nothing is allocated per path.
+class normalized_path {
+ public:
+  explicit normalized_path(std::string_view p) : rest_(p) {
+    for (const std::string_view var : {std::string_view("%systemdrive%"), std::string_view("%homedrive%")}) {
+      if (p.size() >= var.size() &&
+          std::equal(var.begin(), var.end(), p.begin(), [](char v, char c) { return v == path_char(c); })) {
+        drive_ = "c:";
+        rest_ = p.substr(var.size());
+        break;
+      }
+    }
+    while (size() > 3 && (*this)[size() - 1] == '\\') rest_.remove_suffix(1);
+  }
+  size_t size() const { return drive_.size() + rest_.size(); }
+  char operator[](size_t i) const { return i < drive_.size() ? drive_[i] : path_char(rest_[i - drive_.size()]); }
+  std::string str() const {
+    std::string out;
+    out.reserve(size());
+    for (size_t i = 0; i < size(); ++i) out += (*this)[i];
+    return out;
+  }
+
+ private:
+  std::string_view drive_;
+  std::string_view rest_;
+};
+
+std::string normalize_path(std::string_view p) { return normalized_path(p).str(); }
 
 pugi::xml_node ensure_child(preserving_xml& doc, pugi::xml_node parent, const char* name) {
   pugi::xml_node c = parent.child(name);
@@ -46,7 +71,6 @@ json entries_json(pugi::xml_node section) {
   json entries = json::array();
   if (!section) return entries;
   for (pugi::xml_node c : section.children()) {
-    if (c.type() != pugi::node_element) continue;
     const std::string_view kind = c.name();
     if (kind == "clear") {
       entries = json::array();
@@ -159,10 +183,37 @@ folder_matcher::folder_matcher(const std::vector<std::string>& dirs) {
 }
 
 bool folder_matcher::contains(std::string_view path) const {
-  const std::string p = normalize_path(path);
+  const normalized_path p(path);
   return std::any_of(dirs_.begin(), dirs_.end(), [&](const std::string& d) {
-    return p == d || (p.size() > d.size() && p.starts_with(d) && p[d.size()] == '\\');
+    if (p.size() < d.size() || (p.size() > d.size() && p[d.size()] != '\\')) return false;
+    for (size_t i = 0; i < d.size(); ++i) {
+      if (p[i] != d[i]) return false;
+    }
+    return true;
   });
+}
+
+const std::vector<site_index::entry>& site_index::sites(const preserving_xml& doc) {
+  if (generation_ == doc.generation()) return entries_;
+  entries_.clear();
+  // One walk over <sites>' children (applicationDefaults follows 10,000 sites); sites without their
+  // own pool get the default afterwards.
+  pugi::xml_node defaults;
+  std::vector<size_t> without_pool;
+  for (pugi::xml_node c = sites_node(doc).first_child(); c; c = c.next_sibling()) {
+    const std::string_view name = c.name();
+    if (name == "applicationDefaults" && !defaults) defaults = c;
+    if (name != "site") continue;
+    const pugi::xml_node app = c.find_child_by_attribute("application", "path", "/");
+    const pugi::xml_attribute pool = app.attribute("applicationPool");
+    const pugi::xml_node vdir = app.find_child_by_attribute("virtualDirectory", "path", "/");
+    if (!pool) without_pool.push_back(entries_.size());
+    entries_.push_back({c, pool.value(), vdir.attribute("physicalPath").value()});
+  }
+  const pugi::xml_attribute default_pool = defaults.attribute("applicationPool");
+  for (const size_t i : without_pool) entries_[i].app_pool = default_pool ? default_pool.value() : "DefaultAppPool";
+  generation_ = doc.generation();
+  return entries_;
 }
 
 pugi::xml_node find_app_pool(const preserving_xml& doc, std::string_view name) {
@@ -186,24 +237,27 @@ std::string password_state(std::string_view v) {
   return "clear-text";
 }
 
-json app_pool_json(const preserving_xml& doc, pugi::xml_node pool) {
+json app_pool_json(const preserving_xml& doc, pugi::xml_node pool, site_index& sites) {
   const pugi::xml_node pm = pool.child("processModel");
-  const pugi::xml_node defaults = doc.root()
-                                      .child("system.applicationHost")
-                                      .child("applicationPools")
-                                      .child("applicationPoolDefaults")
-                                      .child("processModel");
+  // The defaults follow every pool: looked up only when the pool does not say.
+  const pugi::xml_node defaults = pm.attribute("identityType") ? pugi::xml_node()
+                                                               : doc.root()
+                                                                     .child("system.applicationHost")
+                                                                     .child("applicationPools")
+                                                                     .child("applicationPoolDefaults")
+                                                                     .child("processModel");
   const std::string identity = effective(pm, defaults, "identityType", "ApplicationPoolIdentity");
-  json sites = json::array();
-  for (pugi::xml_node s : sites_node(doc).children("site")) {
-    if (iequals(site_app_pool(doc, s), pool.attribute("name").value())) sites.push_back(s.attribute("name").value());
+  json pool_sites = json::array();
+  const std::string_view name = pool.attribute("name").value();
+  for (const site_index::entry& s : sites.sites(doc)) {
+    if (iequals(s.app_pool, name)) pool_sites.push_back(s.site.attribute("name").value());
   }
   return {{"name", pool.attribute("name").value()},
           {"identity_type", identity},
           {"identity_type_explicit", static_cast<bool>(pm.attribute("identityType"))},
           {"user_name", pm.attribute("userName").value()},
           {"password", password_state(pm.attribute("password").value())},
-          {"sites", std::move(sites)}};
+          {"sites", std::move(pool_sites)}};
 }
 
 pugi::xml_node find_site_section(const preserving_xml& doc, std::string_view site, std::string_view section) {

@@ -4,6 +4,7 @@
 // preserving_xml so untouched bytes survive.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <string>
@@ -26,6 +27,22 @@ std::string site_app_pool(const preserving_xml& doc, pugi::xml_node site);
 std::string site_physical_path(pugi::xml_node site);
 json site_json(const preserving_xml& doc, pugi::xml_node site);
 json bindings_json(pugi::xml_node site);
+/// Every site with its root application's pool and its root folder, read once per state of the
+/// document (generation): site lookups and app pool reads would each walk all 10,000 sites of a
+/// shared host's config. The views point into the document and live until its next edit.
+class site_index {
+ public:
+  struct entry {
+    pugi::xml_node site;
+    std::string_view app_pool;
+    std::string_view physical_path;
+  };
+  const std::vector<entry>& sites(const preserving_xml& doc);
+
+ private:
+  std::uint64_t generation_ = 0;
+  std::vector<entry> entries_;
+};
 /// Case-insensitive "is a path one of these folders or inside one", after expanding %SystemDrive%.
 /// The folders are normalized once: a 10,000-site config is scanned on every site lookup.
 class folder_matcher {
@@ -42,7 +59,7 @@ pugi::xml_node find_app_pool(const preserving_xml& doc, std::string_view name);
 pugi::xml_node require_app_pool(const preserving_xml& doc, std::string_view name);
 /// "absent", "encrypted", "marker" or "clear-text" — never the value.
 std::string password_state(std::string_view attribute_value);
-json app_pool_json(const preserving_xml& doc, pugi::xml_node pool);
+json app_pool_json(const preserving_xml& doc, pugi::xml_node pool, site_index& sites);
 
 // --- per-site sections in <location path="SITE"><system.webServer><security> --
 /// The site's section element, or an empty node.

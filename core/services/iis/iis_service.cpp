@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +17,26 @@
 
 namespace smharden::services {
 namespace iis {
+namespace {
+
+// Whether the file holds exactly `expected`, compared block by block: a 10 MB config is not read into
+// a second buffer before every commit. Throws std::system_error when the file cannot be read.
+bool file_holds(const std::filesystem::path& path, std::string_view expected) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::system_error(errno, std::generic_category(), "cannot read " + path.string());
+  std::vector<char> block(size_t{1} << 16);
+  size_t at = 0;
+  while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0) {
+    const std::string_view got(block.data(), static_cast<size_t>(in.gcount()));
+    if (got.size() > expected.size() - at || expected.substr(at, got.size()) != got) return false;
+    at += got.size();
+  }
+  if (in.bad()) throw std::system_error(errno, std::generic_category(), "cannot read " + path.string());
+  return at == expected.size();
+}
+
+}  // namespace
+
 std::string password_marker(std::string_view secret_name) {
   return fmt::format("[set-by-smharden:secret:{}]", secret_name);
 }
@@ -93,7 +114,7 @@ void iis_service::ensure_unchanged_on_disk() const {
   // may have written it since.
   const std::string& expected = written_ ? *written_ : doc_->original();
   try {
-    if (util::read_file(path_) != expected) {
+    if (!file_holds(path_, expected)) {
       throw service_error("conflict", fmt::format("{} changed on disk since smharden read it (another tool wrote "
                                                   "it); nothing was written, run again",
                                                   path_.string()));
@@ -171,7 +192,7 @@ json iis_service::set_identity_through_iis(const std::string& pool, const std::s
   on_disk_.reset();
   committed_edits_ = 0;
   preserving_xml& d = doc();
-  return app_pool_json(d, require_app_pool(d, pool));
+  return app_pool_json(d, require_app_pool(d, pool), sites_);
 }
 
 void iis_service::use_identity_writer(std::unique_ptr<app_pool_identity_writer> writer) {

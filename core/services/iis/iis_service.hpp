@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "services/iis/app_pool_identity_writer.hpp"
+#include "services/iis/iis_model.hpp"
 #include "services/iis/preserving_xml.hpp"
 #include "services/service.hpp"
 
@@ -56,6 +57,8 @@ class iis_service final : public service {
   preserving_xml& doc();
   const target& target_info() const noexcept { return target_; }
   const service_env& env() const noexcept { return env_; }
+  /// Sites with their pools and folders, read once per state of doc().
+  site_index& sites() noexcept { return sites_; }
   /// The size of the file as last read or written.
   size_t config_bytes();
   /// Sets a SpecificUser identity with its password through IIS (local targets): commits this
@@ -75,6 +78,7 @@ class iis_service final : public service {
 
   std::optional<std::string> on_disk_;  // the file's bytes, read (or kept) for the next parse
   std::unique_ptr<preserving_xml> doc_;
+  site_index sites_;                    // sites with their pools and folders, per state of doc_
   std::optional<std::string> written_;  // what the last commit wrote (the document still holds the first bytes)
   size_t committed_edits_ = 0;          // doc_->edit_count() at the last commit
   bool wrote_this_run_ = false;

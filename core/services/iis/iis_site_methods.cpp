@@ -73,8 +73,8 @@ json site_find(iis_service& self, const json& p) {
   }
   const folder_matcher under_install(dirs);
   std::vector<pugi::xml_node> hits;
-  for (auto s : sites_node(d).children("site")) {
-    if (under_install.contains(site_physical_path(s))) hits.push_back(s);
+  for (const site_index::entry& s : self.sites().sites(d)) {
+    if (under_install.contains(s.physical_path)) hits.push_back(s.site);
   }
   if (hits.size() == 1) return site_json(d, hits.front());
   if (hits.empty()) {
@@ -96,7 +96,7 @@ json site_find(iis_service& self, const json& p) {
 
 json app_pool_get(iis_service& self, const json& p) {
   preserving_xml& d = self.doc();
-  return app_pool_json(d, require_app_pool(d, require_string(p, "name")));
+  return app_pool_json(d, require_app_pool(d, require_string(p, "name")), self.sites());
 }
 
 // Undo of set_identity and restore_identity: the pool's <processModel> as it is now.
@@ -157,7 +157,7 @@ json app_pool_set_identity(iis_service& self, const json& p) {
     d.remove_attribute(pm, "userName");
     d.remove_attribute(pm, "password");
   }
-  return app_pool_json(d, pool);
+  return app_pool_json(d, pool, self.sites());
 }
 
 json app_pool_restore_identity(iis_service& self, const json& p) {
@@ -167,7 +167,7 @@ json app_pool_restore_identity(iis_service& self, const json& p) {
   pugi::xml_node pm = pool.child("processModel");
   if (it == p.end() || it->is_null()) {
     if (pm) d.remove_element(pm);
-    return app_pool_json(d, pool);
+    return app_pool_json(d, pool, self.sites());
   }
   if (!it->is_string()) throw service_error("invalid_params", "process_model_xml must be a string or null");
   pugi::xml_document fragment;
@@ -183,7 +183,7 @@ json app_pool_restore_identity(iis_service& self, const json& p) {
   }
   for (const auto& a : drop) d.remove_attribute(pm, a.c_str());
   for (auto a : want.attributes()) d.set_attribute(pm, a.name(), a.value());
-  return app_pool_json(d, pool);
+  return app_pool_json(d, pool, self.sites());
 }
 
 json app_pool_recycle(iis_service& self, const json& p) {

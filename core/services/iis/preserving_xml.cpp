@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <vector>
-
-#include "services/iis/xml_byte_scan.hpp"
+#include <atomic>
 
 namespace smharden::services::iis {
 namespace {
@@ -25,6 +23,11 @@ std::pair<size_t, size_t> line_column(std::string_view text, size_t offset) {
     }
   }
   return {line, offset - line_start + 1};
+}
+
+std::uint64_t next_generation() {
+  static std::atomic<std::uint64_t> last{0};
+  return ++last;
 }
 
 bool is_blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
@@ -77,11 +80,21 @@ std::string escape_attribute(std::string_view value) {
 }
 
 void preserving_xml::load(std::string text) {
+  doc_.reset();
   text_ = std::move(text);
-  meta_.clear();
+  pinned_.clear();
+  marks_.clear();
+  fresh_.clear();
   modified_ = false;
   edits_ = 0;
-  const pugi::xml_parse_result result = doc_.load_buffer(text_.data(), text_.size(), parse_flags, pugi::encoding_utf8);
+  generation_ = next_generation();
+  // In place: names and values point into parse_buffer_, at the same offsets as in text_ (a BOM is skipped, not
+  // moved). One extra byte so the buffer ends in a NUL whatever the text is.
+  parse_buffer_ = std::make_unique_for_overwrite<char[]>(text_.size() + 1);
+  std::copy(text_.begin(), text_.end(), parse_buffer_.get());
+  parse_buffer_[text_.size()] = '\0';
+  const pugi::xml_parse_result result =
+      doc_.load_buffer_inplace(parse_buffer_.get(), text_.size(), parse_flags, pugi::encoding_utf8);
   if (!result) {
     // pugixml's offset is into its own buffer, which lacks a UTF-8 BOM.
     const size_t bom = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
@@ -90,7 +103,6 @@ void preserving_xml::load(std::string text) {
   }
   if (!doc_.document_element()) throw xml_syntax_error(1, 1, "no root element");
   newline_ = text_.find("\r\n") != std::string::npos ? "\r\n" : "\n";
-  map_nodes();
   const pugi::xml_node first = root().find_child([](pugi::xml_node c) { return c.type() == pugi::node_element; });
   if (first) {
     const std::string outer = indent_of(root());
@@ -99,62 +111,23 @@ void preserving_xml::load(std::string text) {
   }
 }
 
-void preserving_xml::map_nodes() {
-  const std::vector<xml_token> tokens = scan_xml_tokens(text_);
-  meta_.reserve(tokens.size() + 1);
-  size_t next = 0;
-  // Depth-first, document order: the same order the scanner produced.
-  std::vector<pugi::xml_node> stack;
-  for (pugi::xml_node c = doc_.last_child(); c; c = c.previous_sibling()) stack.push_back(c);
-  while (!stack.empty()) {
-    const pugi::xml_node node = stack.back();
-    stack.pop_back();
-    if (next >= tokens.size()) xml_scan_failure(text_.size());
-    const xml_token& t = tokens[next++];
-    if (!kind_matches(t.kind, node.type()) || (t.kind == xml_token_kind::element && t.name != node.name())) {
-      xml_scan_failure(t.begin);
-    }
-    node_meta m;
-    m.begin = t.begin;
-    m.end = t.end;
-    m.content_begin = t.content_begin;
-    m.content_end = t.content_end;
-    m.self_closing = t.self_closing;
-    m.orig_next = node.next_sibling().internal_object();
-    m.orig_first = node.first_child().internal_object();
-    m.orig_last = node.last_child().internal_object();
-    meta_.emplace(node.internal_object(), m);
-    for (pugi::xml_node c = node.last_child(); c; c = c.previous_sibling()) stack.push_back(c);
-  }
-  if (next != tokens.size()) xml_scan_failure(tokens[next].begin);
-  node_meta doc_meta;
-  doc_meta.end = text_.size();
-  doc_meta.content_end = text_.size();
-  doc_meta.orig_first = doc_.first_child().internal_object();
-  doc_meta.orig_last = doc_.last_child().internal_object();
-  meta_.emplace(doc_.internal_object(), doc_meta);
-}
-
-const preserving_xml::node_meta* preserving_xml::meta_of(pugi::xml_node node) const {
-  const auto it = meta_.find(node.internal_object());
-  return it == meta_.end() ? nullptr : &it->second;
+void preserving_xml::mark_fresh(pugi::xml_node node) {
+  fresh_.insert(node.internal_object());
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) mark_fresh(c);
 }
 
 void preserving_xml::mark_dirty(pugi::xml_node node, bool attrs) {
   modified_ = true;
   ++edits_;
-  if (attrs) {
-    const auto it = meta_.find(node.internal_object());
-    if (it != meta_.end()) it->second.attrs_dirty = true;
-  }
-  for (pugi::xml_node n = node; n; n = n.parent()) {
-    const auto it = meta_.find(n.internal_object());
-    if (it != meta_.end()) it->second.subtree_dirty = true;
-  }
+  generation_ = next_generation();
+  if (attrs) marks_[node.internal_object()].attrs_dirty = true;
+  for (pugi::xml_node n = node; n; n = n.parent()) marks_[n.internal_object()].subtree_dirty = true;
 }
 
 void preserving_xml::forget_subtree(pugi::xml_node node) {
-  meta_.erase(node.internal_object());
+  pinned_.erase(node.internal_object());
+  marks_.erase(node.internal_object());
+  fresh_.erase(node.internal_object());
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) forget_subtree(c);
 }
 
@@ -186,6 +159,7 @@ std::string preserving_xml::indent_of(pugi::xml_node element) const {
 
 pugi::xml_node preserving_xml::insert_indented(pugi::xml_node parent, pugi::xml_node_type type, const char* name,
                                                pugi::xml_node source) {
+  pin_children(parent);
   auto make_after = [&](pugi::xml_node after) {
     pugi::xml_node made = source ? parent.insert_copy_after(source, after) : parent.insert_child_after(type, after);
     if (!source && name != nullptr) made.set_name(name);
@@ -207,19 +181,26 @@ pugi::xml_node preserving_xml::insert_indented(pugi::xml_node parent, pugi::xml_
   if (last_element) {
     pugi::xml_node ws = parent.insert_child_after(pugi::node_pcdata, last_element);
     ws.set_value((newline_ + indent_of(last_element)).c_str());
+    mark_fresh(ws);
     made = make_after(ws);
   } else if (parent.first_child()) {
     const pugi::xml_node first = parent.first_child();
     pugi::xml_node ws = parent.insert_child_before(pugi::node_pcdata, first);
     ws.set_value((newline_ + indent_of(parent) + indent_unit_).c_str());
+    mark_fresh(ws);
     made = make_before(first);
   } else {
     const std::string outer = indent_of(parent);
-    parent.append_child(pugi::node_pcdata).set_value((newline_ + outer + indent_unit_).c_str());
+    pugi::xml_node before = parent.append_child(pugi::node_pcdata);
+    before.set_value((newline_ + outer + indent_unit_).c_str());
+    mark_fresh(before);
     made = source ? parent.append_copy(source) : parent.append_child(type);
     if (!source && name != nullptr) made.set_name(name);
-    parent.append_child(pugi::node_pcdata).set_value((newline_ + outer).c_str());
+    pugi::xml_node after = parent.append_child(pugi::node_pcdata);
+    after.set_value((newline_ + outer).c_str());
+    mark_fresh(after);
   }
+  mark_fresh(made);
   mark_dirty(parent, false);
   return made;
 }
@@ -234,6 +215,7 @@ pugi::xml_node preserving_xml::append_copy(pugi::xml_node parent, pugi::xml_node
 
 void preserving_xml::remove_element(pugi::xml_node element) {
   pugi::xml_node parent = element.parent();
+  pin_children(parent);
   const pugi::xml_node prev = element.previous_sibling();
   if (prev && prev.type() == pugi::node_pcdata && is_blank(prev.value())) {
     forget_subtree(prev);
@@ -291,8 +273,9 @@ void emit_fresh(pugi::xml_node node, std::string& out) {
 
 }  // namespace
 
-void preserving_xml::emit_start_tag_open(pugi::xml_node element, const node_meta& m, std::string& out) const {
-  if (!m.attrs_dirty) {
+void preserving_xml::emit_start_tag_open(pugi::xml_node element, const node_meta& m, bool attrs_dirty,
+                                         std::string& out) const {
+  if (!attrs_dirty) {
     // The original start tag without its closing ">" or "/>" (and blanks before it).
     size_t stop = m.content_begin - 1;  // at '>'
     if (m.self_closing) {
@@ -315,42 +298,59 @@ void preserving_xml::emit_start_tag_open(pugi::xml_node element, const node_meta
 
 void preserving_xml::emit_children(pugi::xml_node node, const node_meta& m, std::string& out) const {
   pugi::xml_node prev;
-  const node_meta* prev_meta = nullptr;
-  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-    const node_meta* cm = meta_of(c);
-    if (cm != nullptr) {
+  std::optional<node_meta> prev_meta;
+  for (pugi::xml_node c = node.first_child(); c;) {
+    // Untouched siblings that were neighbours in the original are one run of its bytes (a dirty
+    // <sites> has 10,000 children, one of them edited).
+    pugi::xml_node last = c;
+    if (is_untouched(c)) {
+      for (pugi::xml_node n = c.next_sibling(); n && is_untouched(n) && original_next(last) == n;
+           n = n.next_sibling()) {
+        last = n;
+      }
+    }
+    std::optional<node_meta> cm = meta_of(c);
+    if (cm) {
       if (!prev && c.internal_object() == m.orig_first) {
         out.append(text_, m.content_begin, cm->begin - m.content_begin);
-      } else if (prev_meta != nullptr && prev_meta->orig_next == c.internal_object()) {
+      } else if (prev_meta && prev_meta->orig_next == c.internal_object()) {
         out.append(text_, prev_meta->end, cm->begin - prev_meta->end);
       }
     }
-    emit(c, out);
-    prev = c;
-    prev_meta = cm;
+    if (last == c) {
+      emit(c, cm, out);
+    } else {
+      const size_t run_begin = cm->begin;
+      cm = meta_of(last);
+      out.append(text_, run_begin, cm->end - run_begin);
+    }
+    prev = last;
+    prev_meta = std::move(cm);
+    c = last.next_sibling();
   }
-  if (prev && prev_meta != nullptr && prev.internal_object() == m.orig_last) {
+  if (prev && prev_meta && prev.internal_object() == m.orig_last) {
     out.append(text_, prev_meta->end, m.content_end - prev_meta->end);
   }
 }
 
-void preserving_xml::emit(pugi::xml_node node, std::string& out) const {
-  const node_meta* m = meta_of(node);
-  if (m == nullptr) {
+void preserving_xml::emit(pugi::xml_node node, const std::optional<node_meta>& m, std::string& out) const {
+  if (!m) {
     emit_fresh(node, out);
     return;
   }
-  if (!m->subtree_dirty) {
+  const auto it = marks_.find(node.internal_object());
+  const edit_marks marks = it == marks_.end() ? edit_marks{} : it->second;
+  if (!marks.subtree_dirty) {
     out.append(text_, m->begin, m->end - m->begin);
     return;
   }
   const bool has_children = static_cast<bool>(node.first_child());
   if (!has_children) {
-    if (!m->attrs_dirty) {
+    if (!marks.attrs_dirty) {
       out.append(text_, m->begin, m->end - m->begin);
       return;
     }
-    emit_start_tag_open(node, *m, out);
+    emit_start_tag_open(node, *m, true, out);
     if (m->self_closing) {
       out += " />";
     } else {
@@ -359,7 +359,7 @@ void preserving_xml::emit(pugi::xml_node node, std::string& out) const {
     }
     return;
   }
-  emit_start_tag_open(node, *m, out);
+  emit_start_tag_open(node, *m, marks.attrs_dirty, out);
   out += '>';
   emit_children(node, *m, out);
   if (m->self_closing) {
@@ -375,8 +375,7 @@ std::string preserving_xml::serialize() const {
   if (!modified_) return text_;
   std::string out;
   out.reserve(text_.size() + 4096);
-  const node_meta* m = meta_of(doc_);
-  emit_children(doc_, *m, out);
+  emit_children(doc_, *meta_of(doc_), out);
   return out;
 }
 
