@@ -106,4 +106,8 @@ core::run_context cli_context::run_context() {
   return core::run_context{registry(), secret_store(), redact, audit(), cancel, core::state_dir()};
 }
 
+core::run_context cli_context::run_context_without_plugins() {
+  return core::run_context{no_plugins, secret_store(), redact, audit(), cancel, core::state_dir()};
+}
+
 }  // namespace smharden::cli

@@ -28,6 +28,7 @@ struct cli_context {
   core::redactor redact;
   std::unique_ptr<core::secret_store> secrets;
   std::unique_ptr<core::plugin_registry> plugins;
+  core::plugin_registry no_plugins;  ///< stays empty
   std::unique_ptr<core::audit_log> log;
   std::atomic<bool> cancel{false};
 
@@ -42,6 +43,9 @@ struct cli_context {
   services::target resolve_target(const std::string& spec);
   /// What a run borrows from this process (plugins, secrets, audit log, Ctrl-C flag, state folder).
   core::run_context run_context();
+  /// The same without loading any plugin, for what runs no plugin code (rollback, probes): a broken
+  /// or hostile module in a plugin folder is never opened on the way back.
+  core::run_context run_context_without_plugins();
 };
 
 /// True when the stream is an interactive terminal.

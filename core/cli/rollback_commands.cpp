@@ -72,7 +72,7 @@ void rollback_command(cli_context& ctx, const rollback_options& o) {
   req.target_spec = o.target;
   req.restart = !o.no_restart;
   req.reason = "operator";
-  core::run_context run_ctx = ctx.run_context();
+  core::run_context run_ctx = ctx.run_context_without_plugins();
   journal::rollback_result result;
   {
     stop_signal_scope signals(ctx.cancel);

@@ -25,7 +25,7 @@ void add_smartermail_command(CLI::App& app, cli_context& ctx) {
   probe->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
   probe->callback([&ctx] {
     const services::target t = ctx.resolve_target(target_spec);
-    services::service_env env = core::read_only_env(ctx.run_context(), "the route probe");
+    services::service_env env = core::read_only_env(ctx.run_context_without_plugins(), "the route probe");
     const nlohmann::json report = services::probe_routes(t, env);
     const auto& summary = report["summary"];
     const bool all_ok = summary["shape_ok"] == summary["read_routes_probed"];

@@ -487,3 +487,18 @@ TEST_CASE("the installed smharden has no crash-test hooks: the kill variables ch
   CHECK(records.back()["type"] == "run_end");
   CHECK(records.back()["outcome"] == "ok");
 }
+
+TEST_CASE("rollback loads no plugin: a broken module in the plugin folder is never opened") {
+  lab_run t(churn_profile());
+  const cli_result applied = t.apply();
+  INFO(applied.err);
+  REQUIRE(applied.exit_code == 0);
+  const path broken = t.home.root() / "broken-plugins";
+  std::filesystem::create_directories(broken);
+  smharden::test::write_file(broken / "smh-broken.so", "not a shared library");
+  const cli_result rolled = t.run({"--plugin-dir", broken.string(), "rollback", "--last", "--format", "json"});
+  INFO(rolled.err);
+  REQUIRE(rolled.exit_code == 0);
+  CHECK(rolled.err.find("smh-broken") == std::string::npos);
+  CHECK(t.restored());
+}
