@@ -60,7 +60,8 @@ TEST_CASE("json report: the summary counts every status, zeros included", "[repo
     CHECK(summary[s] == 1);
   }
   smharden::core::run_report empty;
-  for (const auto& [k, v] : to_json(empty)["summary"].items()) CHECK(v == 0);
+  const auto empty_summary = to_json(empty)["summary"];  // a named copy: the loop must not outlive a temporary
+  for (const auto& [k, v] : empty_summary.items()) CHECK(v == 0);
 }
 
 TEST_CASE("json report: os_access only when declared; restarts, notices, overrides and extra", "[report][json]") {
