@@ -11,6 +11,7 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 using smharden::test::cli_result;
+using smharden::test::step_of;
 
 namespace {
 
@@ -31,14 +32,6 @@ struct cli {
     return j;
   }
 };
-
-json step(const json& report, const std::string& id) {
-  for (const json& s : report["steps"]) {
-    if (s["id"] == id) return s;
-  }
-  FAIL("no step " << id << " in the report");
-  return {};
-}
 
 bool has_finding(const json& s, const std::string& id) {
   for (const json& f : s.value("findings", json::array())) {
@@ -72,15 +65,15 @@ TEST_CASE("cli: lab drift -> apply -> compliant -> re-apply changes nothing -> r
 
   const json before = c.report(with({"check"}));
   CHECK(before["exit_code"] == 3);
-  CHECK(step(before, "iis-identity")["status"] == "drift");
-  CHECK(has_finding(step(before, "iis-identity"), "identity-type"));
-  CHECK(has_finding(step(before, "iis-bindings"), "binding-unexpected:http/*:9998:"));
-  CHECK(step(before, "iis-ip")["status"] == "drift");
+  CHECK(step_of(before, "iis-identity")["status"] == "drift");
+  CHECK(has_finding(step_of(before, "iis-identity"), "identity-type"));
+  CHECK(has_finding(step_of(before, "iis-bindings"), "binding-unexpected:http/*:9998:"));
+  CHECK(step_of(before, "iis-ip")["status"] == "drift");
   CHECK(smharden::util::read_file(config) == original);  // check changes nothing
 
   const json applied = c.report(with({"apply", "--yes"}));
   CHECK(applied["exit_code"] == 0);
-  for (const char* id : {"iis-identity", "iis-bindings", "iis-ip"}) CHECK(step(applied, id)["status"] == "applied");
+  for (const char* id : {"iis-identity", "iis-bindings", "iis-ip"}) CHECK(step_of(applied, id)["status"] == "applied");
   const std::string after_apply = smharden::util::read_file(config);
   CHECK(after_apply.find(R"(bindingInformation="127.0.0.1:9998:")") != std::string::npos);
   CHECK(after_apply.find(R"(password="[set-by-smharden:secret:service_password]")") != std::string::npos);
@@ -90,7 +83,8 @@ TEST_CASE("cli: lab drift -> apply -> compliant -> re-apply changes nothing -> r
 
   const json compliant = c.report(with({"check"}));
   CHECK(compliant["exit_code"] == 0);
-  for (const char* id : {"iis-identity", "iis-bindings", "iis-ip"}) CHECK(step(compliant, id)["status"] == "compliant");
+  for (const char* id : {"iis-identity", "iis-bindings", "iis-ip"})
+    CHECK(step_of(compliant, id)["status"] == "compliant");
 
   const auto mtime = fs::last_write_time(config);
   const json again = c.report(with({"apply", "--yes"}));
@@ -132,14 +126,14 @@ TEST_CASE("cli: default deny that excludes a management range is refused; nothin
   std::vector<std::string> check_args = {"check"};
   check_args.insert(check_args.end(), args.begin(), args.end());
   const json checked = c.report(check_args);
-  CHECK(has_finding(step(checked, "iis-ip"), "lockout-guard"));
-  CHECK(has_finding(step(checked, "iis-ip"), "default-action"));
+  CHECK(has_finding(step_of(checked, "iis-ip"), "lockout-guard"));
+  CHECK(has_finding(step_of(checked, "iis-ip"), "default-action"));
 
   std::vector<std::string> apply_args = {"apply", "--yes"};
   apply_args.insert(apply_args.end(), args.begin(), args.end());
   const json refused = c.report(apply_args);
   CHECK(refused["exit_code"] == 4);
-  const json s = step(refused, "iis-ip");
+  const json s = step_of(refused, "iis-ip");
   CHECK(s["status"] == "failed");
   CHECK(s.dump().find("198.51.100.0/24") != std::string::npos);
   CHECK(smharden::util::read_file(config) == original);
@@ -163,7 +157,7 @@ TEST_CASE("cli: an offline copy without a SmarterMail site gives a clear finding
                            "offline:" + copy.string(), "--only", "iis-bindings,iis-ip", "--format", "json"});
   CHECK(r["exit_code"] == 3);
   for (const char* id : {"iis-bindings", "iis-ip"}) {
-    const json s = step(r, id);
+    const json s = step_of(r, id);
     REQUIRE(has_finding(s, "site-not-found"));
     CHECK(s.dump().find("install_dir") != std::string::npos);
   }

@@ -15,6 +15,7 @@
 
 using nlohmann::json;
 using smharden::test::cli_result;
+using smharden::test::step_of;
 using std::filesystem::path;
 namespace fs = std::filesystem;
 
@@ -69,14 +70,6 @@ json churn_profile(json params = json::object(), json extra = json::object()) {
   return p;
 }
 
-json step(const json& report, const std::string& id) {
-  for (const auto& s : report["steps"]) {
-    if (s["id"] == id) return s;
-  }
-  FAIL("no step " + id + " in " + report.dump());
-  return {};
-}
-
 std::size_t count_type(const std::vector<json>& records, const std::string& type) {
   std::size_t n = 0;
   for (const auto& r : records) n += r["type"] == type ? 1 : 0;
@@ -127,7 +120,7 @@ TEST_CASE("apply journals every change write-ahead; rollback restores every byte
   INFO(applied.err);
   REQUIRE(applied.exit_code == 0);
   const json report = applied.out_json();
-  CHECK(step(report, "safety-churn")["status"] == "applied");
+  CHECK(step_of(report, "safety-churn")["status"] == "applied");
   const std::string run_id = report["run_id"];
   CHECK_FALSE(t.restored());
   CHECK(t.check().exit_code == 0);
@@ -310,7 +303,7 @@ TEST_CASE("a failed step rolls the whole run back automatically; --no-auto-rollb
     const cli_result applied = t.apply();
     REQUIRE(applied.exit_code == 4);
     const json report = applied.out_json();
-    CHECK(step(report, "safety-churn")["status"] == "failed");
+    CHECK(step_of(report, "safety-churn")["status"] == "failed");
     CHECK(report["rollback"]["performed"] == true);
     CHECK(report["rollback"]["complete"] == true);
     CHECK(t.restored());
@@ -338,7 +331,7 @@ TEST_CASE("a failing health probe after apply rolls back automatically and exits
   INFO(applied.out << applied.err);
   REQUIRE(applied.exit_code == 4);
   const json report = applied.out_json();
-  CHECK(step(report, "safety-churn")["status"] == "applied");
+  CHECK(step_of(report, "safety-churn")["status"] == "applied");
   CHECK(report["health"]["ok"] == false);
   CHECK(report["health"]["checks"][0]["status"] == 500);
   CHECK(report["rollback"]["performed"] == true);
@@ -392,7 +385,7 @@ TEST_CASE("the lockout guard refuses an allow-list that excludes a management ra
     const cli_result applied = t.apply();
     REQUIRE(applied.exit_code == 4);
     const json report = applied.out_json();
-    const json s = step(report, "safety-churn");
+    const json s = step_of(report, "safety-churn");
     CHECK(s["status"] == "failed");
     CHECK_THAT(s["reason"].get<std::string>(), Catch::Contains("203.0.113.0/24"));
     CHECK_THAT(s["reason"].get<std::string>(), Catch::Contains("--allow-lockout-risk"));

@@ -9,6 +9,7 @@
 
 using json = nlohmann::json;
 using smharden::test::cli_result;
+using smharden::test::step_of;
 
 namespace {
 
@@ -43,20 +44,6 @@ struct sm_cli {
   }
 };
 
-json report_of(const cli_result& r) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE_FALSE(r.out.empty());
-  return json::parse(r.out);
-}
-
-const json& step_of(const json& report, const std::string& id) {
-  for (const auto& s : report.at("steps")) {
-    if (s.at("id") == id) return s;
-  }
-  FAIL("no step " << id);
-  throw std::logic_error("unreachable");
-}
-
 }  // namespace
 
 TEST_CASE("cli smartermail: a fresh lab drifts, apply fixes it, re-apply changes nothing", "[smartermail][cli]") {
@@ -64,7 +51,7 @@ TEST_CASE("cli smartermail: a fresh lab drifts, apply fixes it, re-apply changes
   const std::string only = "sm-admin,sm-ids,sm-extensions,sm-relay";
   const auto check = f.run("check", only);
   CHECK(check.exit_code == 3);
-  const json drift = report_of(check);
+  const json drift = check.out_json();
   for (const auto& id : sm_steps) {
     INFO(id);
     CHECK(step_of(drift, id).at("status") == "drift");
@@ -73,7 +60,7 @@ TEST_CASE("cli smartermail: a fresh lab drifts, apply fixes it, re-apply changes
   const auto apply = f.run("apply", only);
   INFO(apply.out << apply.err);
   CHECK(apply.exit_code == 0);
-  const json applied = report_of(apply);
+  const json applied = apply.out_json();
   for (const auto& id : sm_steps) {
     INFO(id);
     CHECK(step_of(applied, id).at("status") == "applied");
@@ -82,7 +69,7 @@ TEST_CASE("cli smartermail: a fresh lab drifts, apply fixes it, re-apply changes
   CHECK(relay["settings"]["allowRelay"] == 0);
 
   CHECK(f.run("check", only).exit_code == 0);
-  const json again = report_of(f.run("apply", only));
+  const json again = f.run("apply", only).out_json();
   for (const auto& id : sm_steps) {
     INFO(id);
     CHECK(step_of(again, id).value("changes", json::array()).empty());
@@ -93,7 +80,7 @@ TEST_CASE("cli smartermail: the lab's build is reported as critical", "[smarterm
   sm_cli f;
   const auto check = f.run("check", "sm-version");
   CHECK(check.exit_code == 3);
-  const json report = report_of(check);
+  const json report = check.out_json();
   const json& step = step_of(report, "sm-version");
   REQUIRE(step.at("findings").size() == 1);
   CHECK(step.at("findings")[0].at("id") == "outdated-build");

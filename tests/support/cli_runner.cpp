@@ -42,6 +42,13 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 
 }  // namespace
 
+const nlohmann::json& step_of(const nlohmann::json& report, const std::string& id) {
+  for (const auto& s : report.at("steps")) {
+    if (s.at("id") == id) return s;
+  }
+  throw std::runtime_error("no step " + id + " in the report: " + report.dump());
+}
+
 nlohmann::json cli_result::out_json() const {
   nlohmann::json j = nlohmann::json::parse(out, nullptr, false);
   if (j.is_discarded()) throw std::runtime_error("stdout is not JSON:\n" + out + "\nstderr:\n" + err);

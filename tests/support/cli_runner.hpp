@@ -25,6 +25,10 @@ struct cli_result {
   nlohmann::json out_json() const;
 };
 
+/// The step `id` of a smharden report (`--format json`); throws, naming the step and the report,
+/// when the report has no such step.
+const nlohmann::json& step_of(const nlohmann::json& report, const std::string& id);
+
 /// The built smharden binary (the one that is installed), the test build of the host with the
 /// crash-test fault injector (tests/support/test_host_main.cpp), and the source tree.
 std::filesystem::path smharden_exe();

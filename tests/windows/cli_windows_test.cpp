@@ -15,6 +15,7 @@
 
 using json = nlohmann::json;
 using smharden::test::cli_result;
+using smharden::test::step_of;
 namespace win = smharden::services::windows;
 
 namespace {
@@ -68,20 +69,6 @@ struct windows_cli {
   }
 };
 
-json parse_report(const cli_result& r) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE_FALSE(r.out.empty());
-  return json::parse(r.out);
-}
-
-const json& step_of(const json& report, const std::string& id) {
-  for (const auto& s : report.at("steps")) {
-    if (s.at("id") == id) return s;
-  }
-  FAIL("no step " << id << " in the report");
-  throw std::logic_error("unreachable");
-}
-
 std::set<std::string> finding_ids(const json& step) {
   std::set<std::string> out;
   for (const auto& f : step.value("findings", json::array())) out.insert(f.at("id").get<std::string>());
@@ -115,7 +102,7 @@ TEST_CASE("cli windows: a fresh install drifts on all four steps, apply fixes th
 
   const auto check = f.run("check");
   CHECK(check.exit_code == 3);
-  const json drift = parse_report(check);
+  const json drift = check.out_json();
   for (const auto& id : windows_steps) {
     INFO(id);
     CHECK(step_of(drift, id).at("status") == "drift");
@@ -128,7 +115,7 @@ TEST_CASE("cli windows: a fresh install drifts on all four steps, apply fixes th
   const auto apply = f.run("apply");
   INFO(apply.out << apply.err);
   CHECK(apply.exit_code == 0);
-  const json applied = parse_report(apply);
+  const json applied = apply.out_json();
   for (const auto& id : windows_steps) {
     INFO(id);
     CHECK(step_of(applied, id).at("status") == "applied");
@@ -153,13 +140,13 @@ TEST_CASE("cli windows: a fresh install drifts on all four steps, apply fixes th
 
   const auto recheck = f.run("check");
   CHECK(recheck.exit_code == 0);
-  for (const auto& id : windows_steps) CHECK(step_of(parse_report(recheck), id).at("status") == "compliant");
+  for (const auto& id : windows_steps) CHECK(step_of(recheck.out_json(), id).at("status") == "compliant");
 
   // Second apply: nothing to change, no restart, not a byte of state written.
   const auto state_after_first = smharden::util::read_file(f.windows_state());
   const auto again = f.run("apply");
   CHECK(again.exit_code == 0);
-  const json second = parse_report(again);
+  const json second = again.out_json();
   for (const auto& id : windows_steps) {
     INFO(id);
     CHECK(step_of(second, id).at("status") == "compliant");
@@ -202,7 +189,7 @@ TEST_CASE("cli windows: a service user in Administrators is reported and removed
   }
   const auto check = f.run("check");
   CHECK(check.exit_code == 3);
-  const json report = parse_report(check);
+  const json report = check.out_json();
   CHECK(finding_ids(step_of(report, "accounts")) == std::set<std::string>{"in-group:Administrators"});
   // The user exists and no password was supplied: the service step says how.
   const auto service_findings = finding_ids(step_of(report, "service"));
@@ -236,7 +223,7 @@ TEST_CASE("cli windows: a folder that does not exist is a clear finding, not a c
 
   const auto check = f.run("check");
   CHECK(check.exit_code == 3);
-  const json report = parse_report(check);
+  const json report = check.out_json();
   const json& acl = step_of(report, "acl");
   CHECK(acl.at("status") == "drift");
   CHECK(finding_ids(acl).count("folder-missing:C:\\SmarterMail") == 1);
@@ -253,7 +240,7 @@ TEST_CASE("cli windows: a folder that does not exist is a clear finding, not a c
   const auto apply = f.run("apply");
   INFO(apply.out << apply.err);
   CHECK(apply.exit_code == 4);
-  const json applied = parse_report(apply);
+  const json applied = apply.out_json();
   CHECK(step_of(applied, "accounts").at("status") == "applied");
   CHECK(step_of(applied, "acl").at("status") == "drift");
   CHECK(finding_ids(step_of(applied, "acl")).count("folder-missing:C:\\SmarterMail") == 1);
