@@ -2,7 +2,7 @@
 // COM runtime, under Wine: Wine has no IIS, so the WritableAdminManager is not
 // registered. What runs for real is COM start-up, the ProgID lookup and the
 // error a server without IIS gives; the writes themselves need a Windows
-// server with IIS and are tested on Linux against a stand-in (tests/iis).
+// server with IIS and are tested on Linux against a stand-in (tests/services/iis).
 #include <windows.h>
 
 #include <catch2/catch.hpp>

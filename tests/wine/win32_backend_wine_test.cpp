@@ -4,7 +4,7 @@
 // failed start) is exercised for real. Users, LSA rights and ACL writes are
 // stubs under Wine (they report success and change nothing, NetUserSetInfo
 // aborts the process), so only their read and error paths are called here;
-// their logic is tested on Linux (tests/windows, tests/win32_logic).
+// their logic is tested on Linux (tests/services/windows, tests/services/windows/win32).
 //
 // SMHARDEN_DUMMY_SERVICE: Windows path of dummy_service.exe.
 #include <windows.h>

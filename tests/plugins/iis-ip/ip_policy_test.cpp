@@ -1,11 +1,9 @@
-// The iis-* plugins' pure policy logic: IIS address/mask form, the lockout guard,
-// the feature-not-installed finding, bindings and identity plans.
+// The iis-ip plugin's pure policy logic: IIS address/mask form, the lockout guard,
+// the feature-not-installed finding.
 #include <catch2/catch.hpp>
 
-#include "../../plugins/iis-bindings/binding_policy.hpp"
-#include "../../plugins/iis-identity/identity_policy.hpp"
-#include "../../plugins/iis-ip/iis_address.hpp"
-#include "../../plugins/iis-ip/ip_policy.hpp"
+#include "iis-ip/iis_address.hpp"
+#include "iis-ip/ip_policy.hpp"
 
 using smharden::json;
 namespace ip = smharden::iis_ip;
@@ -164,56 +162,4 @@ TEST_CASE("iis-ip: bad addresses name the param", "[iis-ip]") {
   } catch (const std::invalid_argument& e) {
     CHECK(std::string(e.what()).find("params.allow[1]") != std::string::npos);
   }
-}
-
-TEST_CASE("iis-bindings: catch-all replaced by the allowed binding; never none", "[iis-bindings]") {
-  namespace b = smharden::iis_bindings;
-  const json current = json::parse(R"([{"protocol":"http","binding_information":"*:9998:"}])");
-  const json params = {{"allowed", json::parse(R"([{"protocol":"http","binding_information":"127.0.0.1:9998:"}])")}};
-  const auto p = b::make_plan(params, current);
-  REQUIRE(p.findings.size() == 2);
-  CHECK(p.findings[0].id == "binding-unexpected:http/*:9998:");
-  CHECK(p.findings[0].title.find("catch-all") != std::string::npos);
-  CHECK(p.findings[1].id == "binding-missing:http/127.0.0.1:9998:");
-  REQUIRE(p.bindings);
-  CHECK(*p.bindings == params["allowed"]);
-  CHECK(b::make_plan(params, params["allowed"]).findings.empty());
-  CHECK_FALSE(b::make_plan(params, params["allowed"]).bindings);
-  CHECK_THROWS_AS(b::make_plan({{"allowed", json::array()}}, current), std::invalid_argument);
-  CHECK(b::is_catch_all(current[0]));
-  CHECK_FALSE(b::is_catch_all(json{{"binding_information", "*:443:mail.example.com"}}));
-}
-
-TEST_CASE("iis-identity: plan, user name equivalence, shared pool refusal", "[iis-identity]") {
-  namespace id = smharden::iis_identity;
-  const json params = {{"user_name", ".\\smartermail-svc"}, {"password_secret", "service_password"}};
-  const json site = {{"name", "SmarterMail"}, {"app_pool", "SmarterMail"}};
-  json pool = {{"name", "SmarterMail"},
-               {"identity_type", "ApplicationPoolIdentity"},
-               {"user_name", ""},
-               {"password", "absent"},
-               {"sites", {"SmarterMail"}}};
-  auto p = id::make_plan(params, site, pool);
-  REQUIRE(p.set_identity);
-  CHECK((*p.set_identity)["identity_type"] == "SpecificUser");
-  CHECK((*p.set_identity)["password_secret"] == "service_password");
-  CHECK(has_finding(p.findings, "identity-type"));
-
-  pool["identity_type"] = "SpecificUser";
-  pool["user_name"] = "SMARTERMAIL-SVC";
-  pool["password"] = "encrypted";
-  p = id::make_plan(params, site, pool);
-  CHECK(p.findings.empty());
-  CHECK_FALSE(p.set_identity);
-  CHECK(id::make_plan(json{{"user_name", ".\\smartermail-svc"}, {"update_password", true}}, site, pool).set_identity);
-  CHECK_FALSE(id::same_account("CORP\\smartermail-svc", ".\\smartermail-svc"));
-
-  pool["password"] = "clear-text";
-  CHECK(has_finding(id::make_plan(params, site, pool).findings, "password-clear-text"));
-
-  pool["sites"] = {"SmarterMail", "Default Web Site"};
-  p = id::make_plan(params, site, pool);
-  CHECK(p.refusal);
-  CHECK(has_finding(p.findings, "shared-pool"));
-  CHECK_FALSE(id::make_plan(json{{"allow_shared_pool", true}}, site, pool).refusal);
 }

@@ -1,0 +1,48 @@
+// The iis-identity plugin's pure policy logic: the identity plan.
+#include <catch2/catch.hpp>
+
+#include "iis-identity/identity_policy.hpp"
+
+using smharden::json;
+
+namespace {
+
+bool has_finding(const std::vector<smharden::finding>& fs, const std::string& id) {
+  return std::any_of(fs.begin(), fs.end(), [&](const smharden::finding& f) { return f.id == id; });
+}
+
+}  // namespace
+
+TEST_CASE("iis-identity: plan, user name equivalence, shared pool refusal", "[iis-identity]") {
+  namespace id = smharden::iis_identity;
+  const json params = {{"user_name", ".\\smartermail-svc"}, {"password_secret", "service_password"}};
+  const json site = {{"name", "SmarterMail"}, {"app_pool", "SmarterMail"}};
+  json pool = {{"name", "SmarterMail"},
+               {"identity_type", "ApplicationPoolIdentity"},
+               {"user_name", ""},
+               {"password", "absent"},
+               {"sites", {"SmarterMail"}}};
+  auto p = id::make_plan(params, site, pool);
+  REQUIRE(p.set_identity);
+  CHECK((*p.set_identity)["identity_type"] == "SpecificUser");
+  CHECK((*p.set_identity)["password_secret"] == "service_password");
+  CHECK(has_finding(p.findings, "identity-type"));
+
+  pool["identity_type"] = "SpecificUser";
+  pool["user_name"] = "SMARTERMAIL-SVC";
+  pool["password"] = "encrypted";
+  p = id::make_plan(params, site, pool);
+  CHECK(p.findings.empty());
+  CHECK_FALSE(p.set_identity);
+  CHECK(id::make_plan(json{{"user_name", ".\\smartermail-svc"}, {"update_password", true}}, site, pool).set_identity);
+  CHECK_FALSE(id::same_account("CORP\\smartermail-svc", ".\\smartermail-svc"));
+
+  pool["password"] = "clear-text";
+  CHECK(has_finding(id::make_plan(params, site, pool).findings, "password-clear-text"));
+
+  pool["sites"] = {"SmarterMail", "Default Web Site"};
+  p = id::make_plan(params, site, pool);
+  CHECK(p.refusal);
+  CHECK(has_finding(p.findings, "shared-pool"));
+  CHECK_FALSE(id::make_plan(json{{"allow_shared_pool", true}}, site, pool).refusal);
+}

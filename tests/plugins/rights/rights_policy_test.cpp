@@ -1,0 +1,31 @@
+// The rights plugin's pure policy, fed with the windows service's
+// JSON shapes.
+#include <catch2/catch.hpp>
+
+#include "rights/rights_policy.hpp"
+
+using json = nlohmann::json;
+
+namespace {
+std::vector<std::string> ids(const std::vector<smharden::finding>& findings) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) out.push_back(f.id);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("rights: missing logon right is granted, deny right revoked", "[windows][plugins][rights]") {
+  const auto none = smharden::rights::make_plan(json::object(), {{"exists", true}, {"rights", json::array()}});
+  CHECK(ids(none.findings) == std::vector<std::string>{"missing:SeServiceLogonRight"});
+  CHECK(none.grant == std::vector<std::string>{"SeServiceLogonRight"});
+  const auto deny = smharden::rights::make_plan(
+      json::object(), {{"exists", true}, {"rights", {"SeDenyServiceLogonRight", "SeServiceLogonRight"}}});
+  CHECK(ids(deny.findings) == std::vector<std::string>{"forbidden:SeDenyServiceLogonRight"});
+  CHECK(deny.grant.empty());
+  CHECK(deny.revoke == std::vector<std::string>{"SeDenyServiceLogonRight"});
+  const auto ok = smharden::rights::make_plan(json::object(), {{"exists", true}, {"rights", {"SeServiceLogonRight"}}});
+  CHECK(ok.findings.empty());
+  const auto missing = smharden::rights::make_plan(json::object(), {{"exists", false}});
+  CHECK(missing.account_missing);
+  CHECK(ids(missing.findings) == std::vector<std::string>{"account-missing"});
+}

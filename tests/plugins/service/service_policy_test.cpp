@@ -1,0 +1,62 @@
+// The service plugin's pure policy, fed with the windows service's
+// JSON shapes.
+#include <catch2/catch.hpp>
+
+#include "service/service_policy.hpp"
+
+using json = nlohmann::json;
+
+namespace {
+const std::string sid = "S-1-5-21-1-2-3-1001";
+
+std::vector<std::string> ids(const std::vector<smharden::finding>& findings) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) out.push_back(f.id);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("service: LocalSystem is drift with a set_logon to .\\user", "[windows][plugins][service]") {
+  smharden::service_step::observed o;
+  o.service = {{"exists", true}, {"name", "SmarterMail"}, {"account", "LocalSystem"}};
+  o.current_account = {{"exists", true}, {"sid", "S-1-5-18"}};
+  o.desired_account = {{"exists", false}};
+  const auto p = smharden::service_step::make_plan(json::object(), o);
+  CHECK(ids(p.findings) == std::vector<std::string>{"logon-account"});
+  REQUIRE(p.set_logon);
+  CHECK((*p.set_logon)["account"] == ".\\smartermail-svc");
+  CHECK((*p.set_logon)["password_secret"] == "service_password");
+}
+
+TEST_CASE("service: the same account in another spelling is compliant", "[windows][plugins][service]") {
+  smharden::service_step::observed o;
+  o.service = {{"exists", true}, {"name", "SmarterMail"}, {"account", "SMLAB\\SmarterMail-Svc"}};
+  o.current_account = {{"exists", true}, {"sid", sid}};
+  o.desired_account = {{"exists", true}, {"sid", sid}};
+  CHECK(smharden::service_step::make_plan(json::object(), o).findings.empty());
+  o.current_account = {{"exists", false}};
+  o.service["account"] = ".\\SMARTERMAIL-SVC";
+  CHECK(smharden::service_step::make_plan(json::object(), o).findings.empty());
+}
+
+TEST_CASE("service: an existing user without a password secret says how to supply it", "[windows][plugins][service]") {
+  smharden::service_step::observed o;
+  o.service = {{"exists", true}, {"name", "SmarterMail"}, {"account", "LocalSystem"}};
+  o.current_account = {{"exists", true}, {"sid", "S-1-5-18"}};
+  o.desired_account = {{"exists", true}, {"sid", sid}};
+  o.password_available = false;
+  const auto p = smharden::service_step::make_plan(json::object(), o);
+  CHECK(ids(p.findings) == std::vector<std::string>{"logon-account", "password-needed"});
+  CHECK(p.findings[1].remediation.find("SMHARDEN_SECRET_SERVICE_PASSWORD") != std::string::npos);
+  CHECK(p.findings[1].remediation.find("--secret-file") != std::string::npos);
+  CHECK_FALSE(p.findings[1].automated);
+}
+
+TEST_CASE("service: a missing service is reported, not guessed", "[windows][plugins][service]") {
+  smharden::service_step::observed o;
+  o.service = {{"exists", false}};
+  const auto p = smharden::service_step::make_plan({{"service_name", "SmarterMailSvc"}}, o);
+  CHECK(ids(p.findings) == std::vector<std::string>{"service-missing"});
+  CHECK_FALSE(p.findings[0].automated);
+  CHECK_FALSE(p.set_logon);
+}
