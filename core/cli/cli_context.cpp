@@ -33,7 +33,9 @@ core::plugin_registry& cli_context::registry() {
     plugins = std::make_unique<core::plugin_registry>(trust);
     plugins->load_from(core::plugin_search_path(plugin_dirs));
     for (const auto& r : plugins->refusals()) {
-      audit().write(SMH_LOG_WARN, fmt::format("plugin {} refused: {}", r.file.string(), r.reason));
+      // An untrusted module stops the command, and the error names it: on the console once.
+      audit().write(r.untrusted ? SMH_LOG_INFO : SMH_LOG_WARN,
+                    fmt::format("plugin {} refused: {}", r.file.string(), r.reason));
     }
     for (const auto& l : plugins->insecure_loads()) {
       audit().write(SMH_LOG_WARN, fmt::format("plugin {} loaded insecurely (--allow-insecure-plugins): {}",

@@ -41,6 +41,9 @@ TEST_CASE("cli trust: a 0777 plugin folder with a 0666 plugin file stops the run
   CHECK_THAT(r.err, Catch::Contains(t.plugins.module.string() + ": mode 0666: others can write (fix: chmod go-w"));
   CHECK_THAT(r.err, Catch::Contains(t.plugins.dir.string() + ": mode 0777: others can write (fix: chmod go-w"));
   CHECK_THAT(r.err, Catch::Contains("--allow-insecure-plugins"));
+  // Said once on the console (the audit log has it too).
+  const std::string line = t.plugins.module.string() + ": mode 0666";
+  CHECK(r.err.find(line) == r.err.rfind(line));
   // Every command that loads plugins refuses the same way.
   CHECK(t.home.cli().run({"list"}).exit_code == 2);
   CHECK(t.home.cli().run({"validate", t.profile}).exit_code == 2);
