@@ -18,6 +18,9 @@ int run(int argc, char** argv) {
   app.add_option("--plugin-dir", ctx.plugin_dirs, "Another folder to load plugins from (repeatable)");
   app.add_option("--secret-file", ctx.secret_files, "Read secret NAME from a file: NAME=PATH (repeatable)");
   app.add_option("--secret-stdin", ctx.secret_stdin, "Read secret NAME as one line of standard input (repeatable)");
+  app.add_flag("--allow-insecure-plugins", ctx.allow_insecure_plugins,
+               "Load plugins that others than their owner and the administrators can write (recorded in the report "
+               "and the audit log)");
   app.add_flag("-v,--verbose", ctx.verbosity, "Show more on the console (-vv: debug)");
 
   add_info_commands(app, ctx);
@@ -25,6 +28,7 @@ int run(int argc, char** argv) {
   add_lab_command(app, ctx);
   add_rollback_commands(app, ctx);
   add_smartermail_command(app, ctx);
+  add_plugins_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -27,11 +27,31 @@ bool stderr_is_tty() { return smh_isatty(smh_fileno(stderr)) != 0; }
 
 core::plugin_registry& cli_context::registry() {
   if (!plugins) {
-    plugins = std::make_unique<core::plugin_registry>();
+    core::plugin_trust_options trust;
+    trust.allow_insecure = allow_insecure_plugins;
+    trust.require_signed = require_signed_plugins;
+    plugins = std::make_unique<core::plugin_registry>(trust);
     plugins->load_from(core::plugin_search_path(plugin_dirs));
     for (const auto& r : plugins->refusals()) {
-      audit().write(SMH_LOG_WARN, fmt::format("plugin {} refused: {}", r.file.string(), r.reason));
+      // An untrusted module stops the command, and the error names it: on the console once.
+      audit().write(r.untrusted ? SMH_LOG_INFO : SMH_LOG_WARN,
+                    fmt::format("plugin {} refused: {}", r.file.string(), r.reason));
     }
+    for (const auto& l : plugins->insecure_loads()) {
+      audit().write(SMH_LOG_WARN, fmt::format("plugin {} loaded insecurely (--allow-insecure-plugins): {}",
+                                              l.file.string(), l.reason));
+    }
+  }
+  if (plugins->refused_untrusted()) {
+    std::string list;
+    std::size_t count = 0;
+    for (const auto& r : plugins->refusals()) {
+      if (!r.untrusted) continue;
+      ++count;
+      list += fmt::format("\n  {}: {}", r.file.string(), r.reason);
+    }
+    throw core::error(core::exit_code::usage,
+                      fmt::format("refused to load {} untrusted plugin module(s); nothing was run:{}", count, list));
   }
   return *plugins;
 }

@@ -24,6 +24,8 @@ struct cli_context {
   std::vector<std::string> secret_files;  ///< NAME=PATH
   std::vector<std::string> secret_stdin;  ///< NAME (read one line each from stdin)
   int verbosity = 0;
+  bool allow_insecure_plugins = false;  ///< --allow-insecure-plugins
+  bool require_signed_plugins = false;  ///< the target file's require_signed_plugins
 
   core::redactor redact;
   std::unique_ptr<core::secret_store> secrets;
@@ -32,7 +34,8 @@ struct cli_context {
   std::unique_ptr<core::audit_log> log;
   std::atomic<bool> cancel{false};
 
-  /// Loads the plugins once; reports refusals as warnings on stderr.
+  /// Loads the plugins once; reports refusals as warnings on stderr. Throws
+  /// (exit 2) when a module was refused as untrusted, naming each one and the fix.
   core::plugin_registry& registry();
   /// Reads --secret-file / --secret-stdin once.
   core::secret_store& secret_store();

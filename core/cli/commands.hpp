@@ -18,6 +18,9 @@ void add_rollback_commands(CLI::App& app, cli_context& ctx);
 /// smartermail probe
 void add_smartermail_command(CLI::App& app, cli_context& ctx);
 
+/// plugins lock
+void add_plugins_command(CLI::App& app, cli_context& ctx);
+
 /// Set by a subcommand callback: the process exit code.
 inline int& command_exit_code() {
   static int code = 0;

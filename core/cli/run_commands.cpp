@@ -103,6 +103,14 @@ void run_command(cli_context& ctx, const run_command_options& o, core::run_mode 
   opts.no_auto_rollback = o.no_auto_rollback;
   opts.allow_lockout_risk = o.allow_lockout_risk;
   opts.target_spec = o.target;
+  // The target file may require signed plugins: known before any plugin is loaded.
+  if (!o.target.empty()) {
+    try {
+      ctx.require_signed_plugins = services::parse_target(o.target).require_signed_plugins();
+    } catch (const core::profile_error& e) {
+      throw core::profile_error(fmt::format("--target {}: {}", o.target, e.what()));
+    }
+  }
   // Everything that can be wrong with the profile is found before the target is touched.
   const core::run_plan plan = core::plan_run(ctx.registry(), core::load_profile(o.profile), opts.select);
   opts.target = ctx.resolve_target(o.target);

@@ -8,18 +8,12 @@
 #include <cstring>
 #include <sstream>
 
+#include "registry/plugin_lock.hpp"
+
 namespace smharden::core {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool is_module(const fs::path& p) {
-#ifdef _WIN32
-  return p.extension() == ".dll";
-#else
-  return p.extension() == ".so";
-#endif
-}
 
 /// The ABI majors a module exports entry points for, to explain a refusal.
 std::string other_majors(const boost::dll::shared_library& lib) {
@@ -31,13 +25,71 @@ std::string other_majors(const boost::dll::shared_library& lib) {
   return found;
 }
 
+std::string join_problems(const std::vector<trust_problem>& problems) {
+  std::string out;
+  for (const auto& p : problems) out += (out.empty() ? "" : "; ") + p.describe();
+  return out;
+}
+
 }  // namespace
+
+plugin_registry::plugin_registry(plugin_trust_options trust) : trust_(std::move(trust)) {
+  if (!trust_.inspector) trust_.inspector = os_path_inspector();
+  if (!trust_.verifier) trust_.verifier = os_signature_verifier();
+}
+
+bool plugin_registry::refused_untrusted() const noexcept {
+  return std::any_of(refusals_.begin(), refusals_.end(), [](const load_refusal& r) { return r.untrusted; });
+}
+
+std::string plugin_registry::trust_refusal(const fs::path& file, std::string& insecure) const {
+  std::vector<trust_problem> problems = check_plugin_path(*trust_.inspector, file);
+  std::optional<plugin_lock> lock;
+  try {
+    lock = read_plugin_lock(file.parent_path());
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  if (lock) {
+    // The lock file pins the modules only if nobody else can rewrite it.
+    for (auto& p : check_plugin_path(*trust_.inspector, lock->file)) {
+      const bool known = std::any_of(problems.begin(), problems.end(), [&](const auto& q) { return q.path == p.path; });
+      if (!known) problems.push_back(std::move(p));
+    }
+  }
+  if (!problems.empty()) {
+    if (!trust_.allow_insecure) {
+      return fmt::format(
+          "not trusted, others than its owner and the administrators can write it: {}; or pass "
+          "--allow-insecure-plugins to load it anyway",
+          join_problems(problems));
+    }
+    insecure = join_problems(problems);
+  }
+  if (lock) {
+    if (std::string why = lock_mismatch(*lock, file); !why.empty()) return why;
+  }
+  if (trust_.require_signed) {
+    if (std::string why = trust_.verifier->problem(file); !why.empty()) {
+      return fmt::format(
+          "require_signed_plugins is set in the target file and the module's Authenticode signature fails: {}; sign "
+          "it (signtool sign /fd SHA256 ...) or remove require_signed_plugins",
+          why);
+    }
+  }
+  return {};
+}
 
 bool plugin_registry::load_file(const fs::path& file) {
   auto refuse = [&](const std::string& reason) {
     refusals_.push_back({file, reason});
     return false;
   };
+  std::string insecure;
+  if (std::string why = trust_refusal(file, insecure); !why.empty()) {
+    refusals_.push_back({file, why, true});
+    return false;
+  }
   std::error_code ec;
   boost::dll::shared_library lib(file, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   if (ec) return refuse(fmt::format("not a loadable plugin module ({})", ec.message()));
@@ -92,6 +144,7 @@ bool plugin_registry::load_file(const fs::path& file) {
         fmt::format("duplicate plugin id \"{}\" (already loaded from {})", manifest.id, it->second->file().string()));
   }
   const std::string id = manifest.id;
+  if (!insecure.empty()) insecure_.push_back({file, insecure});
   by_id_.emplace(id, std::make_unique<loaded_plugin>(std::move(lib), table, std::move(manifest), file));
   return true;
 }
@@ -100,12 +153,7 @@ void plugin_registry::load_from(const std::vector<fs::path>& dirs) {
   for (const auto& dir : dirs) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (entry.is_regular_file(ec) && is_module(entry.path())) files.push_back(fs::absolute(entry.path()));
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) load_file(f);
+    for (const auto& f : plugin_modules_in(dir)) load_file(f);
   }
 }
 

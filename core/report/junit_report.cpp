@@ -67,11 +67,17 @@ std::string render_junit(const run_report& r) {
     cases += fmt::format("    <testcase classname=\"smharden.{}\" name=\"{}\" time=\"{:.3f}\">{}</testcase>\n",
                          xml_escape(r.profile), xml_escape(s.id), static_cast<double>(s.duration_ms) / 1000.0, body);
   }
+  // Operator overrides (e.g. --allow-insecure-plugins) as suite properties, for the audit.
+  std::string properties;
+  for (const auto& o : r.overrides) {
+    properties += fmt::format("      <property name=\"override\" value=\"{}\"/>\n", xml_escape(o));
+  }
+  if (!properties.empty()) properties = "    <properties>\n" + properties + "    </properties>\n";
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"smharden {} {}\" tests=\"{}\" "
-      "failures=\"{}\" errors=\"{}\" skipped=\"{}\" timestamp=\"{}\">\n{}  </testsuite>\n</testsuites>\n",
+      "failures=\"{}\" errors=\"{}\" skipped=\"{}\" timestamp=\"{}\">\n{}{}  </testsuite>\n</testsuites>\n",
       xml_escape(r.mode), xml_escape(r.profile), r.steps.size(), failures, errors, skipped, xml_escape(r.started_at),
-      cases);
+      properties, cases);
 }
 
 }  // namespace smharden::core

@@ -126,6 +126,11 @@ void engine_run::start_report(const std::string& run_id) {
   report_.target = opts_.target.describe();
   report_.profile = plan_.prof.name;
   for (const auto& f : plan_.prof.chain) report_.profile_chain.push_back(f.string());
+  for (const auto& l : plugins_.insecure_loads()) {
+    report_.overrides.push_back(
+        redact_.apply(fmt::format("--allow-insecure-plugins: loaded {} although {}", l.file.string(), l.reason)));
+    report_.extra["insecure_plugins"].push_back({{"file", l.file.string()}, {"reason", redact_.apply(l.reason)}});
+  }
   log_.write(SMH_LOG_INFO,
              fmt::format("run {} {} profile={} target={}", run_id, report_.mode, plan_.prof.name, report_.target));
 }

@@ -61,6 +61,15 @@ nlohmann::json target::service_config(const std::string& service) const {
   return it != config.end() && it->is_object() ? *it : nlohmann::json::object();
 }
 
+bool target::require_signed_plugins() const {
+  const auto it = config.find("require_signed_plugins");
+  if (it == config.end()) return false;
+  if (!it->is_boolean()) {
+    throw core::profile_error(fmt::format("/require_signed_plugins must be true or false, found {}", it->dump()));
+  }
+  return it->get<bool>();
+}
+
 target parse_target(const std::string& spec) {
   if (spec == "local") {
     target t;

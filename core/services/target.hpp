@@ -22,6 +22,10 @@ struct target {
   std::string describe() const;
   /// Settings object of one service ("windows", "iis", "smartermail"), {} when absent.
   nlohmann::json service_config(const std::string& service) const;
+  /// The target file's "require_signed_plugins" (false when absent): on
+  /// Windows, load only plugins with a valid Authenticode signature. Throws
+  /// smharden::core::profile_error when it is not true or false.
+  bool require_signed_plugins() const;
 };
 
 const char* to_string(target_kind kind);
