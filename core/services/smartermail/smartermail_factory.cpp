@@ -98,6 +98,7 @@ std::unique_ptr<api_backend> make_backend(const target& t, service_env& env, con
   options.base_url = url;
   options.config_username = string_setting(t, cfg, "username");
   options.read_attempts = int_setting(t, cfg, "read_attempts", 3, 1, 10);
+  options.sensitive = env.sensitive;
   transport_options tls;
   const auto verify = cfg.find("verify_tls");
   if (verify != cfg.end()) {
@@ -147,7 +148,7 @@ nlohmann::json probe_routes(const target& t, service_env& env) {
   json report = smartermail::probe(*backend, map);
   backend->end_run();
   report["target"] = t.describe();
-  return report;
+  return env.redact ? smartermail::redacted(report, env.redact) : report;
 }
 
 }  // namespace smharden::services
