@@ -64,10 +64,14 @@ url_parts parse_native(const std::string& url) {
   const std::string authority =
       start == std::string::npos ? "" : url.substr(start + 3, url.find_first_of("/?#", start + 3) - start - 3);
   p.has_credentials = c.dwUserNameLength > 0 || c.dwPasswordLength > 0 || authority.find('@') != std::string::npos;
-  p.without_credentials =
-      fmt::format("{}://{}{}{}", p.scheme,
-                  authority.substr(authority.rfind('@') == std::string::npos ? 0 : authority.rfind('@') + 1),
-                  narrow(c.lpszUrlPath, c.dwUrlPathLength), narrow(c.lpszExtraInfo, c.dwExtraInfoLength));
+  const auto at = authority.rfind('@');
+  const std::string host_port = authority.substr(at == std::string::npos ? 0 : at + 1);
+  // Some WinHTTP implementations return "[" for an IPv6 literal: take it from the authority.
+  if (!host_port.empty() && host_port.front() == '[' && host_port.find(']') != std::string::npos) {
+    p.host = host_port.substr(1, host_port.find(']') - 1);
+  }
+  p.without_credentials = fmt::format("{}://{}{}{}", p.scheme, host_port, narrow(c.lpszUrlPath, c.dwUrlPathLength),
+                                      narrow(c.lpszExtraInfo, c.dwExtraInfoLength));
   return p;
 }
 
