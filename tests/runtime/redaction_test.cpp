@@ -48,3 +48,27 @@ TEST_CASE("redaction: keys that hold a secret are masked whatever their spelling
       smharden::journal::mask_secrets({{"accessToken", "abc"}, {"user", {{"refresh_token", "x"}}}, {"n", 1}}, r);
   CHECK(masked == nlohmann::json({{"accessToken", "***"}, {"user", {{"refresh_token", "***"}}}, {"n", 1}}));
 }
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "runtime/audit_log.hpp"
+#include "temp_dir.hpp"
+
+TEST_CASE("audit log: secrets redacted, control characters escaped, one entry per line") {
+  smharden::test::temp_dir dir{"smharden-audit"};
+  redactor r;
+  r.add("Hunter2-pw");
+  {
+    smharden::core::audit_log log(r, dir.path() / "audit.log", SMH_LOG_ERROR);
+    log.write(SMH_LOG_INFO, "sign-in with Hunter2-pw\nsmharden: error: forged entry \x1b[2J");
+  }
+  std::ifstream in(dir.path() / "audit.log", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  CHECK_THAT(text, Catch::Contains("sign-in with ***\\x0asmharden: error: forged entry \\x1b[2J"));
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
+  CHECK(text.find('\x1b') == std::string::npos);
+}
