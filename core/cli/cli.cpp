@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "base/errors.hpp"
+#include "base/text_escape.hpp"
 #include "cli/commands.hpp"
 
 namespace smharden::cli {
@@ -42,10 +43,12 @@ int run(int argc, char** argv) {
     app.exit(e);
     return static_cast<int>(core::exit_code::usage);
   } catch (const core::error& e) {
-    std::cerr << "smharden: error: " << ctx.redact.apply(e.what()) << "\n";
+    std::cerr << "smharden: error: " << util::escape_control(ctx.redact.apply(e.what()), util::escape_for::lines)
+              << "\n";
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "smharden: error: " << ctx.redact.apply(e.what()) << "\n";
+    std::cerr << "smharden: error: " << util::escape_control(ctx.redact.apply(e.what()), util::escape_for::lines)
+              << "\n";
     return static_cast<int>(core::exit_code::runtime);
   }
   return command_exit_code();

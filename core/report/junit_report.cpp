@@ -1,11 +1,13 @@
 #include <fmt/format.h>
 
+#include "base/text_escape.hpp"
 #include "report/report_writers.hpp"
 
 namespace smharden::core {
 namespace {
 
-std::string xml_escape(std::string_view in) {
+std::string xml_escape(std::string_view raw) {
+  const std::string in = util::escape_control(raw, util::escape_for::xml);
   std::string out;
   out.reserve(in.size());
   for (char c : in) {

@@ -108,7 +108,7 @@ services::service_env engine_run::make_env() {
   services::service_env env;
   env.run_dir = hooks_.run_dir;
   env.state_dir = state_dir();
-  env.secret = [this](const std::string& name) { return secrets_.get(name); };
+  lend_secrets(env, secrets_, redact_);
   env.log = [this](const std::string& line) { log_.write(SMH_LOG_INFO, line); };
   env.before_file_write = [this](const std::filesystem::path& file) {
     if (opts_.mode == run_mode::check) {

@@ -25,6 +25,37 @@ std::size_t apply_waivers(const std::string& step, nlohmann::json& findings, con
   return open;
 }
 
+namespace {
+
+std::string field_type_error(const nlohmann::json& object, std::initializer_list<const char*> strings,
+                             std::initializer_list<const char*> booleans) {
+  for (const char* key : strings) {
+    const auto it = object.find(key);
+    if (it != object.end() && !it->is_string()) {
+      return fmt::format("field \"{}\" must be a string, found {}", key,
+                         it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+  }
+  for (const char* key : booleans) {
+    const auto it = object.find(key);
+    if (it != object.end() && !it->is_boolean()) {
+      return fmt::format("field \"{}\" must be true or false, found {}", key,
+                         it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string finding_type_error(const nlohmann::json& finding) {
+  return field_type_error(finding, {"id", "title", "severity", "remediation"}, {"automated"});
+}
+
+std::string change_type_error(const nlohmann::json& change) {
+  return field_type_error(change, {"id", "description"}, {});
+}
+
 std::size_t count_automatable(const nlohmann::json& findings) {
   std::size_t n = 0;
   for (const auto& f : findings) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "base/errors.hpp"
+#include "services/url_policy.hpp"
 
 namespace smharden::core {
 namespace {
@@ -34,9 +35,11 @@ void validate(const json& cfg, const std::string& where) {
       for (const auto& [k, v] : value.items()) {
         const std::string q = p + "/" + k;
         if (k == "url") {
-          const std::string url = v.is_string() ? v.get<std::string>() : "";
-          if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-            bad(where, q, fmt::format("expected an http:// or https:// URL, found {}", v.dump()));
+          if (!v.is_string()) bad(where, q, fmt::format("expected an http:// or https:// URL, found {}", v.dump()));
+          try {
+            services::check_url(v.get<std::string>());
+          } catch (const services::url_refused& e) {
+            bad(where, q, e.what());
           }
         } else if (k == "expect_status") {
           bool ok = v.is_array() && !v.empty();

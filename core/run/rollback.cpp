@@ -100,7 +100,7 @@ services::service_env rollback_execution::make_env() {
   services::service_env env;
   env.run_dir = obs_.folder().dir;
   env.state_dir = ctx_.state_dir;
-  env.secret = [this](const std::string& name) { return ctx_.secrets.get(name); };
+  lend_secrets(env, ctx_.secrets, ctx_.redact);
   env.log = [this](const std::string& line) { ctx_.log.write(SMH_LOG_INFO, line); };
   env.before_file_write = [this](const std::filesystem::path& file) { obs_.before_file_write(current_step_, file); };
   return env;

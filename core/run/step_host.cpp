@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "registry/plugin_manifest.hpp"
+#include "run/findings.hpp"
 #include "run/restart_table.hpp"
 
 namespace smharden::core {
@@ -112,10 +113,16 @@ smh_status step_host::on_emit_finding(smh_host_step* h, const char* text) {
   try {
     auto& s = self(h);
     json f = parse_object(text);
-    if (!f.is_object() || !f.contains("id") || !f["id"].is_string() || !f.contains("title") ||
-        !f["title"].is_string()) {
+    if (!f.is_object()) return SMH_ERR_INVALID_ARGUMENT;
+    if (const std::string wrong = finding_type_error(f); !wrong.empty()) {
+      if (s.violation_.empty()) {
+        s.violation_ = s.shared_.redact->apply(
+            fmt::format("step {}: the plugin emitted a finding ({}) with a wrong type: {}", s.step_id_,
+                        f.value("id", json()).is_string() ? f["id"].get<std::string>() : "no id", wrong));
+      }
       return SMH_ERR_INVALID_ARGUMENT;
     }
+    if (!f.contains("id") || !f.contains("title")) return SMH_ERR_INVALID_ARGUMENT;
     if (!f.contains("severity") || !f["severity"].is_string() || !valid_severity(f["severity"].get<std::string>())) {
       f["severity"] = s.default_severity_;
     }
@@ -137,6 +144,13 @@ smh_status step_host::on_emit_change(smh_host_step* h, const char* text) {
     if (s.mode_ == run_mode::check) return SMH_ERR_REFUSED;
     const json c = parse_object(text);
     if (!c.is_object()) return SMH_ERR_INVALID_ARGUMENT;
+    if (const std::string wrong = change_type_error(c); !wrong.empty()) {
+      if (s.violation_.empty()) {
+        s.violation_ = s.shared_.redact->apply(
+            fmt::format("step {}: the plugin emitted a change with a wrong type: {}", s.step_id_, wrong));
+      }
+      return SMH_ERR_INVALID_ARGUMENT;
+    }
     s.changes_.push_back(json::parse(s.shared_.redact->apply(c.dump())));
     return SMH_OK;
   } catch (...) {

@@ -36,6 +36,10 @@ class target_session {
   services::registry methods_;
 };
 
+/// Gives `env` the run's secrets: lookup, registration of values a service
+/// learns (tokens), and redaction of text a service prints itself.
+void lend_secrets(services::service_env& env, secret_store& secrets, const redactor& redact);
+
 /// The environment of a session that only reads the target (the health probe, the route probe):
 /// `ctx`'s secrets and audit log, and every file write refused as `who` "does not write".
 services::service_env read_only_env(const run_context& ctx, const std::string& who);

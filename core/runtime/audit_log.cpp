@@ -5,6 +5,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "base/text_escape.hpp"
+
 namespace smharden::core {
 namespace {
 
@@ -52,7 +54,8 @@ audit_log::~audit_log() {
 
 void audit_log::write(smh_log_level level, const std::string& message) noexcept {
   try {
-    logger_->log(to_spdlog(level), redact_.apply(message));
+    // One entry, one line: a message can neither forge entries nor drive the terminal.
+    logger_->log(to_spdlog(level), util::escape_control(redact_.apply(message)));
   } catch (...) {
   }
 }

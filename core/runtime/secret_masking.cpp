@@ -31,10 +31,15 @@ nlohmann::json masked(const nlohmann::json& v, const core::redactor& redact) {
 }  // namespace
 
 bool is_secret_value_key(std::string_view key) {
-  static constexpr std::array<std::string_view, 12> names = {
-      "password", "new_password", "old_password",  "passwd",  "secret",    "secret_value",
-      "token",    "access_token", "refresh_token", "api_key", "totp_seed", "totp_secret"};
-  const std::string k = util::ascii_lower(key);
+  // Compared without case, '_' and '-': "accessToken", "access_token" and "Set-Cookie" are the same key.
+  static constexpr std::array<std::string_view, 20> names = {
+      "password",      "newpassword",  "oldpassword", "passwd",   "secret",     "secretvalue", "token",
+      "accesstoken",   "refreshtoken", "apikey",      "totpseed", "totpsecret", "totpcode",    "twofactorcode",
+      "authorization", "cookie",       "setcookie",   "bearer",   "sessionid",  "clientsecret"};
+  std::string k;
+  for (char c : util::ascii_lower(key)) {
+    if (c != '_' && c != '-') k.push_back(c);
+  }
   return std::find(names.begin(), names.end(), k) != names.end();
 }
 

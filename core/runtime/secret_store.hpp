@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "runtime/redactor.hpp"
 
@@ -22,6 +23,14 @@ class secret_store {
   void add_value(const std::string& name, std::string value);
   /// A secret handed over by a step for the rest of the run.
   void put(const std::string& name, std::string value);
+  /// Not a named secret, but a value that must not be shown (a session token a
+  /// server issued, a generated code): registered with the redactor only.
+  void note_sensitive(std::string_view value);
+
+  /// True for names of identities rather than secrets ("smartermail_username"):
+  /// their values are looked up like secrets but not redacted (a user name is
+  /// not a secret, and redacting "admin" would turn "sysadmin" into "sys***").
+  static bool is_identity_name(std::string_view name);
   std::optional<std::string> get(const std::string& name) const;
 
   static std::string env_name(const std::string& name);

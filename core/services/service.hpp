@@ -26,6 +26,12 @@ struct service_env {
   std::function<std::optional<std::string>(const std::string&)> secret;
   /// Audit-log line (secrets are redacted by the sink).
   std::function<void(const std::string&)> log;
+  /// A value the service learned that must never be shown (a session token the
+  /// server issued, a generated TOTP code): redacted from every output from now on.
+  std::function<void(const std::string&)> sensitive;
+  /// Text with every known secret value replaced by "***" (for output a
+  /// service builds itself, e.g. the route probe's report).
+  std::function<std::string(const std::string&)> redact;
   /// The run's folder (journal, report, backups), empty in check mode.
   std::filesystem::path run_dir;
   /// The per-user state folder (logs, runs, default lab).

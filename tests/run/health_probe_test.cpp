@@ -92,10 +92,10 @@ TEST_CASE("net.http.probe: nothing listening is a failed probe, not an exception
 TEST_CASE("health settings: profile and target merge (target wins); mistakes name the file and pointer") {
   smharden::services::target t;
   t.root = "/labs/one";
-  t.config = {{"health", {{"webmail", {{"url", "http://10.0.0.5:9998/"}}}}}};
+  t.config = {{"health", {{"webmail", {{"url", "https://10.0.0.5:9998/"}}}}}};
   const json merged =
       health_config({{"webmail", {{"url", "http://127.0.0.1:9998/"}}}, {"smartermail_login", true}}, "p.json", t);
-  CHECK(merged["webmail"]["url"] == "http://10.0.0.5:9998/");
+  CHECK(merged["webmail"]["url"] == "https://10.0.0.5:9998/");
   CHECK(merged["smartermail_login"] == true);
   CHECK(health_config(json::object(), "p.json", smharden::services::target{}).empty());
 
@@ -110,9 +110,9 @@ TEST_CASE("health settings: profile and target merge (target wins); mistakes nam
   };
   fails_with({{"webmail", {{"url", "127.0.0.1:9998"}}}}, "/health/webmail/url");
   fails_with({{"webmail", {{"expect_status", {200}}}}}, "/health/webmail/url");
-  fails_with({{"webmail", {{"url", "http://x/"}, {"expect_status", {99}}}}}, "/health/webmail/expect_status");
-  fails_with({{"webmail", {{"url", "http://x/"}, {"timeout_ms", 0}}}}, "/health/webmail/timeout_ms");
-  fails_with({{"webmial", {{"url", "http://x/"}}}}, "/health/webmial");
+  fails_with({{"webmail", {{"url", "http://127.0.0.1/"}, {"expect_status", {99}}}}}, "/health/webmail/expect_status");
+  fails_with({{"webmail", {{"url", "http://127.0.0.1/"}, {"timeout_ms", 0}}}}, "/health/webmail/timeout_ms");
+  fails_with({{"webmial", {{"url", "http://127.0.0.1/"}}}}, "/health/webmial");
   fails_with({{"attempts", "3"}}, "/health/attempts");
 }
 

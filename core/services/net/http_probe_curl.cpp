@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "services/net/http_probe.hpp"
+#include "services/url_policy.hpp"
 
 namespace smharden::services::net {
 namespace {
@@ -19,9 +20,7 @@ void global_init_once() {
 }  // namespace
 
 http_probe_result http_get_status(const http_probe_request& request) {
-  if (request.url.rfind("http://", 0) != 0 && request.url.rfind("https://", 0) != 0) {
-    throw std::invalid_argument(fmt::format("\"{}\" is not an http:// or https:// URL", request.url));
-  }
+  check_url(request.url);  // url_refused is a std::invalid_argument
   global_init_once();
   http_probe_result r;
   CURL* curl = curl_easy_init();
@@ -31,6 +30,7 @@ http_probe_result http_get_status(const http_probe_request& request) {
   }
   char error_text[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

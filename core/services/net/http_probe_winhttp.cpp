@@ -8,6 +8,7 @@
 #include <string>
 
 #include "services/net/http_probe.hpp"
+#include "services/url_policy.hpp"
 
 namespace smharden::services::net {
 namespace {
@@ -40,10 +41,7 @@ std::string last_error(const char* what) { return fmt::format("{} failed (WinHTT
 }  // namespace
 
 http_probe_result http_get_status(const http_probe_request& request) {
-  const bool https = request.url.rfind("https://", 0) == 0;
-  if (!https && request.url.rfind("http://", 0) != 0) {
-    throw std::invalid_argument(fmt::format("\"{}\" is not an http:// or https:// URL", request.url));
-  }
+  const bool https = check_url(request.url).scheme == "https";  // url_refused is a std::invalid_argument
   http_probe_result r;
   const auto started = std::chrono::steady_clock::now();
   const auto finish = [&]() {

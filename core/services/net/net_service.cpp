@@ -6,6 +6,7 @@
 
 #include "services/method_table.hpp"
 #include "services/net/http_probe.hpp"
+#include "services/url_policy.hpp"
 
 namespace smharden::services {
 namespace net {
@@ -25,6 +26,11 @@ class net_service final : public service {
 json http_probe(net_service& /*self*/, const json& p) {
   http_probe_request req;
   req.url = require_string(p, "url");
+  try {
+    check_url(req.url);
+  } catch (const url_refused& e) {
+    throw service_error("invalid_params", fmt::format("url: {}", e.what()));
+  }
   const json expect = p.value("expect_status", json::array({200}));
   if (!expect.is_array() || expect.empty() ||
       !std::all_of(expect.begin(), expect.end(), [](const json& s) { return s.is_number_integer(); })) {

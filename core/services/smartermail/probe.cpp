@@ -29,7 +29,34 @@ class recording_backend final : public api_backend {
   api_backend& inner_;
 };
 
+bool is_secret_key(const std::string& key) {
+  std::string k;
+  for (char c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != '_' && c != '-') k.push_back(c);
+  }
+  for (const char* word : {"password", "token", "cookie", "secret", "authorization", "totp"}) {
+    if (k.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+json redacted(const json& report, const std::function<std::string(const std::string&)>& redact) {
+  if (report.is_string()) return redact(report.get<std::string>());
+  if (report.is_array()) {
+    json out = json::array();
+    for (const auto& item : report) out.push_back(redacted(item, redact));
+    return out;
+  }
+  if (!report.is_object()) return report;
+  json out = json::object();
+  for (const auto& [key, value] : report.items()) {
+    out[redact(key)] = is_secret_key(key) && !value.is_null() ? json("***") : redacted(value, redact);
+  }
+  return out;
+}
 
 json probe(api_backend& api, const route_map& map) {
   recording_backend rec(api);

@@ -79,6 +79,7 @@ rest_api::rest_api(route_map map, rest_options options, std::unique_ptr<http_tra
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
   if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
   if (!log_) log_ = [](const std::string&) {};
+  if (!options_.sensitive) options_.sensitive = [](const std::string&) {};
 }
 
 rest_api::~rest_api() = default;
@@ -116,6 +117,11 @@ rest_api::answer rest_api::send(const route& r, const std::string& path, const j
   } else {
     a.body = json::object();
   }
+  // Whatever token an answer carries is redacted from every output before anything can print it.
+  for (const char* key : {"token.access", "token.refresh"}) {
+    const auto it = a.body.find(map_.field(key));
+    if (it != a.body.end() && it->is_string()) options_.sensitive(it->get<std::string>());
+  }
   return a;
 }
 
@@ -129,7 +135,10 @@ rest_api::answer rest_api::send(const route& r, const std::string& path, const j
 }
 
 std::string rest_api::two_factor_code() {
-  if (auto code = secret_("smartermail_totp_code"); code && !code->empty()) return *code;
+  if (auto code = secret_("smartermail_totp_code"); code && !code->empty()) {
+    options_.sensitive(*code);
+    return *code;
+  }
   const auto seed = secret_("smartermail_totp_seed");
   if (!seed || seed->empty()) {
     login_failed("refused",
@@ -147,7 +156,9 @@ std::string rest_api::two_factor_code() {
     options_.sleep(std::chrono::milliseconds((30 - now % 30) * 1000));
     now += 30 - now % 30;
   }
-  return totp(key, now);
+  std::string code = totp(key, now);
+  options_.sensitive(code);
+  return code;
 }
 
 void rest_api::take_tokens(const json& body, const std::string& what) {

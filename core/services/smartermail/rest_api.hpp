@@ -25,6 +25,8 @@ struct rest_options {
   std::chrono::seconds refresh_margin{60};  ///< refresh this long before accessTokenExpiration
   std::function<std::chrono::system_clock::time_point()> clock = [] { return std::chrono::system_clock::now(); };
   std::function<void(std::chrono::milliseconds)> sleep;  ///< default: std::this_thread::sleep_for
+  /// Registers a value for redaction (tokens the server issues, generated TOTP codes).
+  std::function<void(const std::string&)> sensitive;
 };
 
 using secret_lookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -1,7 +1,7 @@
 // Which backend serves a target, from the "smartermail" object of target.json:
 //   {"url": "https://mail.example.com", "username": "admin", "ca_file": "ca.pem",
 //    "pin_sha256": "ab:cd:...", "verify_tls": true, "timeout_seconds": 60,
-//    "connect_timeout_seconds": 10, "read_attempts": 3, "allow_plain_http": false,
+//    "connect_timeout_seconds": 10, "read_attempts": 3,
 //    "routes": {...}, "fields": {...}, "values": {...}}
 #include <fmt/format.h>
 
@@ -13,6 +13,7 @@
 #include "services/smartermail/lab_store.hpp"
 #include "services/smartermail/rest_api.hpp"
 #include "services/smartermail/smartermail_service.hpp"
+#include "services/url_policy.hpp"
 
 namespace smharden::services {
 namespace smartermail {
@@ -42,15 +43,6 @@ const std::set<std::string>& known_settings() {
                                              "values",
                                              "$comment"};
   return keys;
-}
-
-bool is_loopback_host(const std::string& url) {
-  const auto start = url.find("://");
-  std::string host = url.substr(start == std::string::npos ? 0 : start + 3);
-  host = host.substr(0, host.find('/'));
-  if (!host.empty() && host.front() == '[') return host.rfind("[::1]", 0) == 0;
-  host = host.substr(0, host.find(':'));
-  return host == "localhost" || host.rfind("127.", 0) == 0;
 }
 
 int int_setting(const target& t, const json& cfg, const char* key, int fallback, int min, int max) {
@@ -92,17 +84,21 @@ std::unique_ptr<api_backend> make_backend(const target& t, service_env& env, con
     return std::make_unique<lab_api>(map, dir, env.before_file_write);
   }
   if (url.empty()) url = "http://127.0.0.1:9998";  // the built-in web server, sysadmin login via localhost
-  const bool https = url.rfind("https://", 0) == 0;
-  if (!https && url.rfind("http://", 0) != 0) bad(t, "url", "must start with https:// (or http:// for loopback)");
-  if (!https && !is_loopback_host(url) && !cfg.value("allow_plain_http", false)) {
-    bad(t, "url",
-        "plain http:// to another host would send the admin password in clear text; use https:// or set "
-        "\"allow_plain_http\": true");
+  if (const auto plain = cfg.find("allow_plain_http"); plain != cfg.end() && *plain != json(false)) {
+    bad(t, "allow_plain_http",
+        "plain http:// is only for loopback (127.0.0.1, [::1], localhost) and cannot be allowed for another host; "
+        "remove the setting and use https://");
+  }
+  try {
+    check_url(url);
+  } catch (const url_refused& e) {
+    bad(t, "url", e.what());
   }
   rest_options options;
   options.base_url = url;
   options.config_username = string_setting(t, cfg, "username");
   options.read_attempts = int_setting(t, cfg, "read_attempts", 3, 1, 10);
+  options.sensitive = env.sensitive;
   transport_options tls;
   const auto verify = cfg.find("verify_tls");
   if (verify != cfg.end()) {
@@ -152,7 +148,7 @@ nlohmann::json probe_routes(const target& t, service_env& env) {
   json report = smartermail::probe(*backend, map);
   backend->end_run();
   report["target"] = t.describe();
-  return report;
+  return env.redact ? smartermail::redacted(report, env.redact) : report;
 }
 
 }  // namespace smharden::services

@@ -38,6 +38,11 @@ std::unique_ptr<api_backend> make_backend(const target& t, service_env& env, con
 /// Probes every read route over `api` (see probe_routes).
 json probe(api_backend& api, const route_map& map);
 
+/// `report` with `redact` applied to every string and every value under a
+/// key that names a token, password or cookie replaced by "***": what the
+/// server answered (error messages included) may echo a secret.
+json redacted(const json& report, const std::function<std::string(const std::string&)>& redact);
+
 class smartermail_service final : public service {
  public:
   smartermail_service(std::unique_ptr<api_backend> api, route_map map);

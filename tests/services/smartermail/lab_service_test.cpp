@@ -180,7 +180,7 @@ TEST_CASE("smartermail target settings are validated with a clear message", "[sm
   service_env env;
   t.config = {{"smartermail", {{"url", "http://mail.example.com"}}}};
   CHECK_THROWS_WITH(make_smartermail_service(t, env),
-                    Catch::Contains("https://") && Catch::Contains("allow_plain_http"));
+                    Catch::Contains("/smartermail/url") && Catch::Contains("https://"));
   t.config = {{"smartermail", {{"url", "https://mail.example.com"}, {"passwrd", "x"}}}};
   CHECK_THROWS_WITH(make_smartermail_service(t, env), Catch::Contains("/smartermail/passwrd"));
   t.config = {{"smartermail", {{"url", "https://mail.example.com"}, {"pin_sha256", "abc"}}}};

@@ -171,6 +171,7 @@ void sm_emulator::register_routes() {
       };
       // Fault injection.
       bool drop_body = false;
+      bool echo_secrets = false;
       for (auto it = faults_.begin(); it != faults_.end(); ++it) {
         if (it->route != key && it->route != "*") continue;
         const pending_fault f = *it;
@@ -191,6 +192,9 @@ void sm_emulator::register_routes() {
             return reply(200, {{"success", false}, {"resultCode", 200}, {"message", "Simulated failure"}});
           case fault::drop_body:
             drop_body = true;
+            break;
+          case fault::echo_secrets:
+            echo_secrets = true;
             break;
         }
         break;
@@ -278,6 +282,9 @@ void sm_emulator::register_routes() {
                                        [&](const session& x) { return x.username == user && x.client_id == client; }),
                         sessions_.end());
         return reply(200, {{"success", true}});
+      }
+      if (echo_secrets) {
+        return error(400, "Bad request (token " + bearer + ", password " + accounts_[s->username].password + ")");
       }
       if (drop_body && !r.read) return reply(200, {{"success", true}, {"resultCode", 200}});
       sm::path_args args;

@@ -42,6 +42,7 @@ enum class fault {
   drop_connection,  ///< headers, then the connection closes mid-body
   success_false,    ///< 200 with success:false
   drop_body,        ///< a write answers 200 success:true and saves nothing
+  echo_secrets,     ///< a signed-in request answers 400 with a message echoing its bearer token and password
 };
 
 struct emulator_options {
