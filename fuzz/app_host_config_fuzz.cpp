@@ -5,6 +5,7 @@
 //   the same.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "fuzz_support.hpp"
@@ -102,6 +103,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // What was written reads back as the edited tree, node for node.
   if (tree_text(reread.root()) != tree_text(doc.root())) {
+    std::fprintf(stderr, "written:\n%s\nedited tree:\n%s\nre-read tree:\n%s\n", written.c_str(),
+                 tree_text(doc.root()).c_str(), tree_text(reread.root()).c_str());
     fz::property_failed("an edited document reads back different from the tree that was written");
   }
   return 0;

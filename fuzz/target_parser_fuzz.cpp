@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const auto file = dir / "target.json";
   fz::write_file(file, text);
-  for (const std::string spec : {file.string(), "lab:" + dir.string()}) {
+  for (const std::string& spec : {file.string(), "lab:" + dir.string()}) {
     try {
       const smharden::services::target t = smharden::services::parse_target(spec);
       (void)t.describe();
