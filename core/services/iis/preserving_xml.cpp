@@ -137,7 +137,7 @@ void preserving_xml::check_declarations() const {
 void preserving_xml::check_depth() const {
   // The walks over the tree (serializing, indentation, XPath) recurse per level; applicationHost.config
   // nests about ten deep, so a document far deeper is refused before any of them runs.
-  size_t depth = 0;
+  size_t depth = 1;  // of n: a child of the document is at depth 1
   pugi::xml_node n = doc_.first_child();
   while (n) {
     if (n.first_child()) {
