@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <regex>
 #include <stdexcept>
 
 #include "graph/semver.hpp"
@@ -39,9 +38,17 @@ std::vector<std::string> string_list(const json& m, const char* key) {
   return out;
 }
 
-const std::regex& id_pattern() {
-  static const std::regex re("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
-  return re;
+// Lower-case words of [a-z0-9] joined by single '-', starting with a letter. A loop, not std::regex:
+// libstdc++'s regex matcher recurses per character and overflows the stack on a long id.
+bool valid_id(const std::string& id) {
+  if (id.empty() || id.front() < 'a' || id.front() > 'z' || id.back() == '-') return false;
+  char previous = 0;
+  for (const char c : id) {
+    const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!word && !(c == '-' && previous != '-')) return false;
+    previous = c;
+  }
+  return true;
 }
 
 }  // namespace
@@ -82,7 +89,7 @@ plugin_manifest parse_manifest(const char* text) {
 
   plugin_manifest out;
   out.id = string_field(m, "id", true);
-  if (!std::regex_match(out.id, id_pattern())) {
+  if (!valid_id(out.id)) {
     bad("/id", fmt::format("\"{}\" must be lower-case words joined by '-' (e.g. \"iis-ip\")", out.id));
   }
   out.version = string_field(m, "version", true);
@@ -103,6 +110,9 @@ plugin_manifest parse_manifest(const char* text) {
       const json& r = reqs[i];
       if (!r.is_object() || !r.contains("id") || !r["id"].is_string()) {
         bad(fmt::format("/requires/{}", i), "must be an object with a string \"id\"");
+      }
+      if (r.contains("version") && !r["version"].is_string()) {
+        bad(fmt::format("/requires/{}/version", i), "must be a semver range string, e.g. \">=1.0.0\"");
       }
       dependency d{r["id"].get<std::string>(), r.value("version", std::string("*"))};
       std::string why;

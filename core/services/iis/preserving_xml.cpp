@@ -88,6 +88,11 @@ void preserving_xml::load(std::string text) {
   modified_ = false;
   edits_ = 0;
   generation_ = next_generation();
+  // XML forbids U+0000, and pugixml would stop at one and take the rest of the bytes for unparsed.
+  if (const size_t nul = text_.find('\0'); nul != std::string::npos) {
+    const auto [line, column] = line_column(text_, nul);
+    throw xml_syntax_error(line, column, "NUL byte (XML does not allow U+0000)");
+  }
   // In place: names and values point into parse_buffer_, at the same offsets as in text_ (a BOM is skipped, not
   // moved). One extra byte so the buffer ends in a NUL whatever the text is.
   parse_buffer_ = std::make_unique_for_overwrite<char[]>(text_.size() + 1);
@@ -102,12 +107,52 @@ void preserving_xml::load(std::string text) {
     throw xml_syntax_error(line, column, result.description());
   }
   if (!doc_.document_element()) throw xml_syntax_error(1, 1, "no root element");
+  check_declarations();
+  check_depth();
   newline_ = text_.find("\r\n") != std::string::npos ? "\r\n" : "\n";
   const pugi::xml_node first = root().find_child([](pugi::xml_node c) { return c.type() == pugi::node_element; });
   if (first) {
     const std::string outer = indent_of(root());
     const std::string inner = indent_of(first);
     if (inner.size() > outer.size() && inner.starts_with(outer)) indent_unit_ = inner.substr(outer.size());
+  }
+}
+
+void preserving_xml::check_declarations() const {
+  // pugixml reads "<?xml" attributes like a start tag's and then accepts a "/>" or a '<' inside
+  // them, so bytes of the document can end up both in the declaration and in the element after it.
+  // Positions would be out of step with the bytes: such a declaration is refused.
+  for (pugi::xml_node n = doc_.first_child(); n; n = n.next_sibling()) {
+    if (n.type() != pugi::node_declaration) continue;
+    const size_t begin = text_.rfind('<', offset_of(n.name()));
+    const size_t end = begin == std::string::npos ? std::string::npos : text_.find("?>", begin);
+    const size_t stray = end == std::string::npos ? end : text_.find_first_of("<>", begin + 1);
+    if (end == std::string::npos || stray < end) {
+      const auto [line, column] = line_column(text_, stray == std::string::npos ? begin : stray);
+      throw xml_syntax_error(line, column, "malformed XML declaration: expected <?xml version=\"1.0\" ... ?>");
+    }
+  }
+}
+
+void preserving_xml::check_depth() const {
+  // The walks over the tree (serializing, indentation, XPath) recurse per level; applicationHost.config
+  // nests about ten deep, so a document far deeper is refused before any of them runs.
+  size_t depth = 1;  // of n: a child of the document is at depth 1
+  pugi::xml_node n = doc_.first_child();
+  while (n) {
+    if (n.first_child()) {
+      n = n.first_child();
+      if (++depth > max_depth) {
+        const auto [line, column] = line_column(text_, offset_of(n.parent().name()));
+        throw xml_syntax_error(line, column, fmt::format("elements nested deeper than {} levels", max_depth));
+      }
+      continue;
+    }
+    while (n && !n.next_sibling()) {
+      n = n.parent();
+      --depth;
+    }
+    if (n) n = n.next_sibling();
   }
 }
 
@@ -346,11 +391,13 @@ void preserving_xml::emit(pugi::xml_node node, const std::optional<node_meta>& m
   }
   const bool has_children = static_cast<bool>(node.first_child());
   if (!has_children) {
-    if (!marks.attrs_dirty) {
+    // An element whose children an edit all removed keeps its start and end tags, without the content.
+    const bool emptied = m->orig_first != nullptr;
+    if (!marks.attrs_dirty && !emptied) {
       out.append(text_, m->begin, m->end - m->begin);
       return;
     }
-    emit_start_tag_open(node, *m, true, out);
+    emit_start_tag_open(node, *m, marks.attrs_dirty, out);
     if (m->self_closing) {
       out += " />";
     } else {

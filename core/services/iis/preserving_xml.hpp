@@ -40,7 +40,10 @@ class preserving_xml {
   preserving_xml(const preserving_xml&) = delete;
   preserving_xml& operator=(const preserving_xml&) = delete;
 
-  /// Parses `text` (kept as the original bytes). Throws xml_syntax_error.
+  /// How deep elements may nest; load() refuses a deeper document.
+  static constexpr size_t max_depth = 256;
+
+  /// Parses `text` (kept as the original bytes). Throws xml_syntax_error, also for nesting deeper than max_depth.
   void load(std::string text);
 
   pugi::xml_node root() const { return doc_.document_element(); }
@@ -88,6 +91,8 @@ class preserving_xml {
     bool subtree_dirty = false;
   };
 
+  void check_declarations() const;
+  void check_depth() const;
   bool is_fresh(pugi::xml_node node) const { return fresh_.count(node.internal_object()) != 0; }
   /// An original node with nothing edited in it.
   bool is_untouched(pugi::xml_node node) const;

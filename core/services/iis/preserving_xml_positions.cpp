@@ -47,8 +47,9 @@ size_t preserving_xml::begin_of(pugi::xml_node node) const {
     case pugi::node_comment:
     case pugi::node_cdata:
     case pugi::node_doctype: {
-      // "<!--", "<![CDATA[" and "<!DOCTYPE " before the value.
-      const size_t at = text_.rfind('<', offset_of(node.value()));
+      // "<!--", "<![CDATA[" and "<!DOCTYPE " before the value, which itself may start with '<'.
+      const size_t value = offset_of(node.value());
+      const size_t at = value == 0 ? std::string::npos : text_.rfind('<', value - 1);
       if (at == std::string::npos) out_of_step(0);
       return at;
     }

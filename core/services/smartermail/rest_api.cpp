@@ -45,6 +45,12 @@ std::optional<system_clock::time_point> parse_iso8601(const std::string& text) {
   int consumed = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &s, &consumed) < 6)
     return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits (up to the year 2262): a date outside what a token can
+  // mean, or a field out of its range, is no expiry at all rather than an overflow.
+  if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+      !(s >= 0 && s < 61)) {
+    return std::nullopt;
+  }
   std::tm tm{};
   tm.tm_year = y - 1900;
   tm.tm_mon = mo - 1;
@@ -62,8 +68,10 @@ std::optional<system_clock::time_point> parse_iso8601(const std::string& text) {
   const std::string zone = text.substr(static_cast<std::size_t>(consumed));
   if (!zone.empty() && (zone[0] == '+' || zone[0] == '-')) {
     int zh = 0, zm = 0;
-    if (std::sscanf(zone.c_str() + 1, "%2d:%2d", &zh, &zm) >= 1)
+    if (std::sscanf(zone.c_str() + 1, "%2d:%2d", &zh, &zm) >= 1) {
+      if (zh < 0 || zh > 23 || zm < 0 || zm > 59) return std::nullopt;
       offset = (zh * 3600L + zm * 60L) * (zone[0] == '+' ? 1 : -1);
+    }
   }
   return system_clock::from_time_t(base - offset);
 }

@@ -1,9 +1,12 @@
 #include "services/smartermail/route_map.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cctype>
+#include <set>
 #include <stdexcept>
+#include <string_view>
 
 #include "base/errors.hpp"
 #include "smartermail_routes_json.hpp"  // generated: smartermail_routes_json[]
@@ -31,6 +34,38 @@ bool iequals(std::string_view a, std::string_view b) {
     if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
   }
   return true;
+}
+
+// Every '{' closes with a '}' before the next '{', around a non-empty name.
+bool valid_placeholders(const std::string& path) {
+  bool open = false;
+  std::size_t name_length = 0;
+  for (const char c : path) {
+    if (c == '{') {
+      if (open) return false;
+      open = true;
+      name_length = 0;
+    } else if (c == '}') {
+      if (!open || name_length == 0) return false;
+      open = false;
+    } else if (open) {
+      ++name_length;
+    }
+  }
+  return !open;
+}
+
+std::set<std::string> placeholders_of(const json& route) {
+  std::set<std::string> names;
+  const auto it = route.find("path");
+  if (it == route.end() || !it->is_string()) return names;
+  const std::string& path = it->get_ref<const std::string&>();
+  for (std::size_t i = path.find('{'); i != std::string::npos; i = path.find('{', i + 1)) {
+    const auto end = path.find('}', i);
+    if (end == std::string::npos) break;
+    names.insert(path.substr(i + 1, end - i - 1));
+  }
+  return names;
 }
 
 std::string known_keys(const json& section) {
@@ -84,6 +119,9 @@ void route_map::validate(const json& doc, const std::string& origin) {
       bad(origin, p + "/path",
           "must be a non-empty path relative to base_path, e.g. \"settings/sysadmin/get-version\"");
     }
+    if (!valid_placeholders(r["path"].get<std::string>())) {
+      bad(origin, p + "/path", "has an unbalanced or empty {placeholder}: write {name} with a closing brace");
+    }
     if (!r.contains("read") || !r["read"].is_boolean()) bad(origin, p + "/read", "must be true (read-only) or false");
     if (r.contains("response_wrapper") && !r["response_wrapper"].is_null() && !r["response_wrapper"].is_string()) {
       bad(origin, p + "/response_wrapper", "must be null or the name of the object that wraps the answer");
@@ -117,11 +155,20 @@ void route_map::apply_overrides(const json& config, const std::string& origin) {
       }
       if (!patch.is_object()) bad(origin, p + "/" + key, "must be an object, e.g. {\"path\": \"...\"}");
       json& entry = doc[section][key];
+      const std::set<std::string> placeholders =
+          std::string_view(section) == "routes" ? placeholders_of(entry) : std::set<std::string>{};
       entry.merge_patch(patch);
-      // An operator's correction counts as verified only when they say so.
-      entry["verified"] = patch.value("verified", false);
-      entry["source"] = patch.value("source", std::string("override in ") + origin);
+      // An operator's correction counts as verified only when they say so (validate() checks the types).
+      if (!patch.contains("verified")) entry["verified"] = false;
+      if (!patch.contains("source")) entry["source"] = std::string("override in ") + origin;
       entry["overridden"] = true;
+      if (std::string_view(section) == "routes" && entry.contains("path") && entry["path"].is_string() &&
+          valid_placeholders(entry["path"].get<std::string>()) && placeholders_of(entry) != placeholders) {
+        bad(origin, p + "/" + key + "/path",
+            fmt::format(
+                "must keep the built-in path's placeholders ({}): smharden fills in only those",
+                placeholders.empty() ? std::string("none") : fmt::format("{{{}}}", fmt::join(placeholders, "}, {"))));
+      }
     }
   }
   validate(doc, origin + " (after the smartermail overrides)");

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
 
 namespace smharden::services::smartermail {
 namespace {
@@ -19,12 +22,36 @@ std::string as_string(const json& j, const std::string& key) {
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
+// A whole number from the server: a JSON integer, an integral float or a string of digits. What does
+// not fit a long long, or is no number at all, is refused rather than read as some other number.
 long long as_int(const json& j, const std::string& key) {
   const auto it = j.find(key);
-  if (it == j.end()) return 0;
-  if (it->is_number()) return it->get<long long>();
-  if (it->is_string()) return std::atoll(it->get<std::string>().c_str());
-  return 0;
+  if (it == j.end() || it->is_null()) return 0;
+  const auto refuse = [&] {
+    return service_error("failed",
+                         fmt::format("SmarterMail answered {} for \"{}\": expected a whole number", it->dump(), key));
+  };
+  if (it->is_number_integer() && !it->is_number_unsigned()) return it->get<long long>();
+  if (it->is_number_unsigned()) {
+    const auto u = it->get<unsigned long long>();
+    if (u > static_cast<unsigned long long>(std::numeric_limits<long long>::max())) throw refuse();
+    return static_cast<long long>(u);
+  }
+  if (it->is_number_float()) {
+    const double d = it->get<double>();
+    // 2^63 is exactly representable; every double below it in magnitude converts without overflow.
+    if (!(std::abs(d) < 9223372036854775808.0) || d != std::trunc(d)) throw refuse();
+    return static_cast<long long>(d);
+  }
+  if (it->is_string()) {
+    const std::string& text = it->get_ref<const std::string&>();
+    if (text.empty()) return 0;
+    long long value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) throw refuse();
+    return value;
+  }
+  throw refuse();
 }
 
 const json& unwrap(const json& body, const std::string& wrapper) {
