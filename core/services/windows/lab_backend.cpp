@@ -78,7 +78,7 @@ void validate_state(const json& s) {
 
 }  // namespace
 
-lab_backend::lab_backend(options opts) : opts_(std::move(opts)) {}
+lab_backend::lab_backend(options opts) : opts_(std::move(opts)), writes_(opts_.before_write, opts_.after_write) {}
 
 json& lab_backend::state() const {
   if (state_) return *state_;
@@ -114,13 +114,7 @@ void lab_backend::require_writable(const char* operation) const {
 
 std::string lab_backend::serialize(const json& s) { return s.dump(2) + "\n"; }
 
-void lab_backend::save() {
-  if (!backed_up_) {
-    if (opts_.before_write) opts_.before_write(opts_.state_file);
-    backed_up_ = true;
-  }
-  util::write_file_atomic(opts_.state_file, serialize(*state_));
-}
+void lab_backend::save() { writes_.write(opts_.state_file, serialize(*state_)); }
 
 std::string lab_backend::computer_name() const { return state()["computer_name"].get<std::string>(); }
 
