@@ -1,8 +1,8 @@
 // windows.account.lookup, windows.user.*, windows.groups.*: one function per
 // method and per undo.
 #include <fmt/format.h>
+#include <smharden/common/account_names.hpp>
 
-#include "services/windows/account_names.hpp"
 #include "services/windows/user_flags.hpp"
 #include "services/windows/windows_method_support.hpp"
 
@@ -127,7 +127,7 @@ undo_record undo_user_delete(self_t& self, const json& p) {
                                                    {"disabled", st.disabled},
                                                    {"must_change_password", st.must_change_password}}));
   for (const auto& g : self.backend().user_groups(u->name)) {
-    if (iequals(g, "Users")) continue;  // a new user joins Users by itself
+    if (common::iequals(g, "Users")) continue;  // a new user joins Users by itself
     rec.calls.push_back(call("windows.groups.add_member", {{"group", g}, {"account", u->name}}));
   }
   rec.needs_secrets.push_back(secret);

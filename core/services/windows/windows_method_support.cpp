@@ -3,9 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <smharden/common/ace_match.hpp>
 
-#include "services/windows/account_names.hpp"
-#include "services/windows/ace_match.hpp"
 #include "services/windows/user_flags.hpp"
 
 namespace smharden::services::windows {
@@ -78,9 +77,9 @@ json ace_to_json(const ace& a) {
             {"trustee", a.trustee},
             {"sid", a.sid},
             {"mask", a.mask},
-            {"flags", ace_flag_names(a.flags)},
+            {"flags", common::ace_flag_names(a.flags)},
             {"inherited", (a.flags & ace_flag::inherited) != 0}};
-  const std::string rights = access_mask_name(a.mask);
+  const std::string rights = common::access_mask_name(a.mask);
   if (!rights.empty()) j["rights"] = rights;
   return j;
 }
@@ -97,7 +96,7 @@ json service_to_json(const service_info& s) {
 
 // The params that make windows.acl.grant re-create `a`.
 json grant_params_for(const std::string& path, const ace& a) {
-  std::vector<std::string> inheritance = ace_flag_names(a.flags & ~ace_flag::inherited);
+  std::vector<std::string> inheritance = common::ace_flag_names(a.flags & ~ace_flag::inherited);
   return {{"path", path},
           {"trustee", a.sid},
           {"mask", a.mask},
@@ -116,7 +115,7 @@ ace ace_from_params(const json& p, const std::string& method) {
                                               "read_execute) or \"mask\" (an access mask number)");
   }
   if (rights) {
-    if (!parse_access_mask_name(*rights, a.mask)) {
+    if (!common::parse_access_mask_name(*rights, a.mask)) {
       throw service_error("invalid_params", fmt::format("{}: \"rights\" must be full_control, modify or "
                                                         "read_execute, found \"{}\"",
                                                         method, *rights));
@@ -133,7 +132,7 @@ ace ace_from_params(const json& p, const std::string& method) {
     a.flags = 0;
     for (const auto& f : *it) {
       std::uint32_t bit = 0;
-      if (!f.is_string() || !parse_ace_flag_name(f.get<std::string>(), bit) || bit == ace_flag::inherited) {
+      if (!f.is_string() || !common::parse_ace_flag_name(f.get<std::string>(), bit) || bit == ace_flag::inherited) {
         throw service_error("invalid_params",
                             fmt::format("{}: unknown inheritance flag {} (use OI, CI, NP, IO)", method, f.dump()));
       }
