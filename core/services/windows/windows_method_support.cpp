@@ -29,21 +29,6 @@ void check_params(const json& params, const std::string& method, std::initialize
   }
 }
 
-std::optional<std::string> opt_string(const json& p, const char* key) {
-  const auto it = p.find(key);
-  if (it == p.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) throw service_error("invalid_params", fmt::format("parameter \"{}\" must be a string", key));
-  return it->get<std::string>();
-}
-
-std::optional<bool> opt_bool(const json& p, const char* key) {
-  const auto it = p.find(key);
-  if (it == p.end() || it->is_null()) return std::nullopt;
-  if (!it->is_boolean())
-    throw service_error("invalid_params", fmt::format("parameter \"{}\" must be true or false", key));
-  return it->get<bool>();
-}
-
 std::optional<std::uint64_t> opt_uint(const json& p, const char* key) {
   const auto it = p.find(key);
   if (it == p.end() || it->is_null()) return std::nullopt;
@@ -107,7 +92,7 @@ json grant_params_for(const std::string& path, const ace& a) {
 ace ace_from_params(const json& p, const std::string& method) {
   ace a;
   a.trustee = require_string(p, "trustee");
-  const auto rights = opt_string(p, "rights");
+  const auto rights = optional_string(p, "rights");
   const auto mask = opt_uint(p, "mask");
   if (rights.has_value() == mask.has_value()) {
     throw service_error("invalid_params", method +
@@ -139,7 +124,7 @@ ace ace_from_params(const json& p, const std::string& method) {
       a.flags |= bit;
     }
   }
-  const std::string type = opt_string(p, "type").value_or("allow");
+  const std::string type = optional_string(p, "type").value_or("allow");
   if (type != "allow" && type != "deny") {
     throw service_error("invalid_params", method + ": \"type\" must be \"allow\" or \"deny\"");
   }

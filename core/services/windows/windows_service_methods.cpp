@@ -24,7 +24,7 @@ json service_set_logon(self_t& self, const json& p) {
   check_params(p, m, {"name", "account", "password_secret"});
   const std::string name = require_string(p, "name");
   const std::string account = require_string(p, "account");
-  const auto secret = opt_string(p, "password_secret");
+  const auto secret = optional_string(p, "password_secret");
   std::optional<std::string> password;
   if (common::is_passwordless_service_account(account)) {
     password = std::string();
