@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 
-#include <chrono>
-#include <fstream>
 #include <iostream>
 
 #include "base/atomic_file.hpp"

@@ -9,8 +9,7 @@
 #include "base/errors.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "run/target_session.hpp"
-#include "services/smartermail/smartermail_service.hpp"
+#include "run/route_probe.hpp"
 
 namespace smharden::cli {
 
@@ -25,8 +24,7 @@ void add_smartermail_command(CLI::App& app, cli_context& ctx) {
   probe->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
   probe->callback([&ctx] {
     const services::target t = ctx.resolve_target(target_spec);
-    services::service_env env = core::read_only_env(ctx.run_context_without_plugins(), "the route probe");
-    const nlohmann::json report = services::probe_routes(t, env);
+    const nlohmann::json report = core::run_route_probe(ctx.run_context_without_plugins(), t);
     const auto& summary = report["summary"];
     const bool all_ok = summary["shape_ok"] == summary["read_routes_probed"];
     const bool reached = summary["answered"].get<int>() > 0;

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-
 #include "base/atomic_file.hpp"
 #include "base/errors.hpp"
 #include "report/report_writers.hpp"

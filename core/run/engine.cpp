@@ -105,17 +105,12 @@ class engine_run {
 };
 
 services::service_env engine_run::make_env() {
-  services::service_env env;
-  env.run_dir = hooks_.run_dir;
-  env.state_dir = state_dir();
-  lend_secrets(env, secrets_, redact_);
-  env.log = [this](const std::string& line) { log_.write(SMH_LOG_INFO, line); };
-  env.before_file_write = [this](const std::filesystem::path& file) {
-    if (opts_.mode == run_mode::check) {
-      throw services::service_error("refused", fmt::format("{} would be written during a check run", file.string()));
-    }
-    if (hooks_.observer != nullptr) hooks_.observer->before_file_write(current_step_, file);
-  };
+  services::service_env env = session_env(secrets_, redact_, log_, state_dir(), hooks_.run_dir);
+  if (opts_.mode == run_mode::check) {
+    refuse_writes(env, "a check run");
+  } else {
+    journal_writes(env, hooks_.observer, current_step_);
+  }
   return env;
 }
 

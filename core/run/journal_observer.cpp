@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-
 #include "base/atomic_file.hpp"
 #include "base/errors.hpp"
 #include "runtime/secret_masking.hpp"
@@ -81,7 +79,10 @@ void journal_observer::after_mutation(const std::string& /*step*/, const std::st
 void journal_observer::before_file_write(const std::string& step, const std::filesystem::path& file) {
   const auto path = journal_path(file);
   const std::string key = path.string();
-  if (files_.count(key) != 0) return;
+  if (const auto it = files_.find(key); it != files_.end()) {
+    it->second.reported.reset();  // written again: known once reported
+    return;
+  }
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec);
   json r = {{"step", step}, {"path", key}, {"existed", existed}};
@@ -112,13 +113,23 @@ void journal_observer::before_file_write(const std::string& step, const std::fil
   files_.emplace(key, tracked);
 }
 
+void journal_observer::file_written(const std::string& /*step*/, const std::filesystem::path& file,
+                                    const std::optional<std::string>& sha256) {
+  const auto it = files_.find(journal_path(file).string());
+  if (it != files_.end()) it->second.reported = sha256.value_or("");
+}
+
 void journal_observer::note_file_changes(const std::string& step) {
   for (auto& [path, tracked] : files_) {
     std::string sha;
-    try {
-      sha = file_sha256(path);
-    } catch (const std::exception&) {
-      continue;  // unreadable now; rollback compares again anyway
+    if (tracked.reported) {
+      sha = *tracked.reported;
+    } else {
+      try {
+        sha = file_sha256(path);
+      } catch (const std::exception&) {
+        continue;  // unreadable now; rollback compares again anyway
+      }
     }
     const bool exists = !sha.empty();
     if (exists == tracked.exists && sha == tracked.sha256) continue;

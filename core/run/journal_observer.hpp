@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "run/fault_injector.hpp"
@@ -44,10 +45,14 @@ class journal_observer final : public core::run_observer {
                        const services::undo_record& undo) override;
   void after_mutation(const std::string& step, const std::string& method, bool ok) override;
   void before_file_write(const std::string& step, const std::filesystem::path& file) override;
+  void file_written(const std::string& step, const std::filesystem::path& file,
+                    const std::optional<std::string>& sha256) override;
   void step_finished(const std::string& step, const std::string& status) override;
 
   /// Journals file_state records for backed-up files changed since the last
-  /// step ended (e.g. by the engine's restarts, which are not a step).
+  /// step ended (e.g. by the engine's restarts, which are not a step). A file
+  /// whose every write was reported (file_written) is not read; one written
+  /// since its last report is read and hashed.
   void note_file_changes(const std::string& step);
 
   const run_folder& folder() const noexcept { return run_; }
@@ -57,7 +62,10 @@ class journal_observer final : public core::run_observer {
  private:
   struct tracked_file {
     bool exists = false;
-    std::string sha256;  ///< as last journaled
+    std::string sha256;  ///< as last journaled ("" when it does not exist)
+    /// What the last write reported ("" when removed); nullopt while a write is
+    /// announced and not reported (the file must be read to know it).
+    std::optional<std::string> reported;
   };
   run_folder run_;
   const core::redactor& redact_;

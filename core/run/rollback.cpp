@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -97,12 +96,8 @@ class rollback_execution {
 };
 
 services::service_env rollback_execution::make_env() {
-  services::service_env env;
-  env.run_dir = obs_.folder().dir;
-  env.state_dir = ctx_.state_dir;
-  lend_secrets(env, ctx_.secrets, ctx_.redact);
-  env.log = [this](const std::string& line) { ctx_.log.write(SMH_LOG_INFO, line); };
-  env.before_file_write = [this](const std::filesystem::path& file) { obs_.before_file_write(current_step_, file); };
+  services::service_env env = core::session_env(ctx_.secrets, ctx_.redact, ctx_.log, ctx_.state_dir, obs_.folder().dir);
+  core::journal_writes(env, &obs_, current_step_);
   return env;
 }
 
@@ -293,6 +288,7 @@ json rollback_execution::restore_file(const journaled_file& f) {
       return kept("kept: created by the run but changed since by something else; delete it by hand if unwanted");
     obs_.before_file_write(current_step_, f.path);
     std::filesystem::remove(f.path);
+    obs_.file_written(current_step_, f.path, std::nullopt);
     return {{"outcome", "removed (the run created it)"}};
   }
   if (now == f.sha256_before) return {{"outcome", "identical to the backup"}};
@@ -311,6 +307,7 @@ json rollback_execution::restore_file(const journaled_file& f) {
   }
   obs_.before_file_write(current_step_, f.path);
   util::write_file_atomic(f.path, bytes);
+  obs_.file_written(current_step_, f.path, f.sha256_before);
   return {{"outcome", "restored from the backup"}};
 }
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "services/service_registry.hpp"
@@ -20,8 +21,11 @@ class run_observer {
                                const services::undo_record& undo) = 0;
   /// After the call returned (ok = false: it threw).
   virtual void after_mutation(const std::string& step, const std::string& method, bool ok) = 0;
-  /// Before the first write of a file in this run (the observer keeps a copy).
+  /// Before every write of a file (on the first one in this run the observer keeps a copy).
   virtual void before_file_write(const std::string& step, const std::filesystem::path& file) = 0;
+  /// After a write of a file: the sha256 of the bytes now in it (nullopt: removed).
+  virtual void file_written(const std::string& /*step*/, const std::filesystem::path& /*file*/,
+                            const std::optional<std::string>& /*sha256*/) {}
   /// A step finished (its status as text).
   virtual void step_finished(const std::string& step, const std::string& status) = 0;
 };

@@ -28,14 +28,40 @@ void lend_secrets(services::service_env& env, secret_store& secrets, const redac
   env.redact = [&redact](const std::string& text) { return redact.apply(text); };
 }
 
-services::service_env read_only_env(const run_context& ctx, const std::string& who) {
+services::service_env session_env(secret_store& secrets, const redactor& redact, audit_log& log,
+                                  std::filesystem::path state_dir, std::filesystem::path run_dir) {
   services::service_env env;
-  env.state_dir = ctx.state_dir;
-  lend_secrets(env, ctx.secrets, ctx.redact);
-  env.log = [&log = ctx.log](const std::string& line) { log.write(SMH_LOG_INFO, line); };
+  env.run_dir = std::move(run_dir);
+  env.state_dir = std::move(state_dir);
+  lend_secrets(env, secrets, redact);
+  env.log = [&log](const std::string& line) { log.write(SMH_LOG_INFO, line); };
+  return env;
+}
+
+void journal_writes(services::service_env& env, run_observer* observer, const std::string& step) {
+  if (observer == nullptr) {
+    env.before_file_write = nullptr;
+    env.file_written = nullptr;
+    return;
+  }
+  env.before_file_write = [observer, &step](const std::filesystem::path& file) {
+    observer->before_file_write(step, file);
+  };
+  env.file_written = [observer, &step](const std::filesystem::path& file, const std::optional<std::string>& sha256) {
+    observer->file_written(step, file, sha256);
+  };
+}
+
+void refuse_writes(services::service_env& env, const std::string& who) {
   env.before_file_write = [who](const std::filesystem::path& file) {
     throw services::service_error("refused", fmt::format("{} does not write ({})", who, file.string()));
   };
+  env.file_written = nullptr;
+}
+
+services::service_env read_only_env(const run_context& ctx, const std::string& who) {
+  services::service_env env = session_env(ctx.secrets, ctx.redact, ctx.log, ctx.state_dir);
+  refuse_writes(env, who);
   return env;
 }
 

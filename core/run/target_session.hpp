@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "run/run_context.hpp"
+#include "run/run_observer.hpp"
 #include "services/service.hpp"
 
 namespace smharden::core {
@@ -40,8 +41,20 @@ class target_session {
 /// learns (tokens), and redaction of text a service prints itself.
 void lend_secrets(services::service_env& env, secret_store& secrets, const redactor& redact);
 
-/// The environment of a session that only reads the target (the health probe, the route probe):
-/// `ctx`'s secrets and audit log, and every file write refused as `who` "does not write".
+/// What every session of a run lends its services: the secrets (lend_secrets), the audit `log`,
+/// the state folder and the run's folder (empty when the session does not write). File writes are neither journaled nor
+/// refused until journal_writes or refuse_writes says which.
+services::service_env session_env(secret_store& secrets, const redactor& redact, audit_log& log,
+                                  std::filesystem::path state_dir, std::filesystem::path run_dir = {});
+
+/// Every file write of the session announced to `observer` (null: not journaled) under the step
+/// that `step` names at the time of the write.
+void journal_writes(services::service_env& env, run_observer* observer, const std::string& step);
+
+/// Every file write of the session refused: "`who` does not write (file)".
+void refuse_writes(services::service_env& env, const std::string& who);
+
+/// The environment of a session that only reads the target (the health probe, the route probe).
 services::service_env read_only_env(const run_context& ctx, const std::string& who);
 
 }  // namespace smharden::core

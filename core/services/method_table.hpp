@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +29,11 @@ struct method_entry {
 /// passes unchanged; a JSON type or range error (a param of the wrong shape, a missing key) becomes
 /// invalid_params; any other std::exception becomes failed. Both messages start with `method_name`.
 [[noreturn]] void rethrow_as_service_error(std::string_view method_name);
+
+/// An optional string param: nullopt when absent or null; invalid_params when not a string.
+std::optional<std::string> optional_string(const json& params, const char* key);
+/// An optional boolean param: nullopt when absent or null; invalid_params when not true or false.
+std::optional<bool> optional_bool(const json& params, const char* key);
 
 /// Adds every row of `table` to `r`, bound to `self` (which must outlive the registry's use).
 template <class Self>

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "services/journaled_writes.hpp"
 #include "services/service_registry.hpp"
 #include "services/target.hpp"
 
@@ -20,8 +21,15 @@ namespace smharden::services {
 /// outlives every service of the run.
 struct service_env {
   /// Call before the first byte of a file changes; the engine keeps a backup
-  /// and journals it. Throws when the backup cannot be made (then do not write).
-  std::function<void(const std::filesystem::path&)> before_file_write;
+  /// and journals it. Throws when the backup cannot be made (then do not
+  /// write). A later call for the same file says its content is unknown
+  /// until the next file_written.
+  before_file_write_fn before_file_write;
+  /// Call after every write of such a file with the sha256 of the bytes now
+  /// in it (nullopt: removed): the journal records it without reading the
+  /// file. A file announced and not reported since is read at the step's end.
+  /// journaled_writes does both.
+  file_written_fn file_written;
   /// A named secret (environment, file, stdin, or put by an earlier step), or nullopt.
   std::function<std::optional<std::string>(const std::string&)> secret;
   /// Audit-log line (secrets are redacted by the sink).

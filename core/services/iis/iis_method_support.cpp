@@ -33,22 +33,7 @@ void validate_binding_information(std::string_view protocol, std::string_view in
 
 }  // namespace
 
-std::string optional_string(const json& params, const char* key) {
-  const auto it = params.find(key);
-  if (it == params.end() || it->is_null()) return {};
-  if (!it->is_string()) throw service_error("invalid_params", fmt::format("parameter \"{}\" must be a string", key));
-  return it->get<std::string>();
-}
-
 const char* bool_text(bool b) { return b ? "true" : "false"; }
-
-std::optional<bool> optional_bool(const json& params, const char* key) {
-  const auto it = params.find(key);
-  if (it == params.end() || it->is_null()) return std::nullopt;
-  if (!it->is_boolean())
-    throw service_error("invalid_params", fmt::format("parameter \"{}\" must be true or false", key));
-  return it->get<bool>();
-}
 
 std::optional<unsigned> optional_uint(const json& params, const char* key) {
   const auto it = params.find(key);

@@ -17,9 +17,6 @@
 
 namespace smharden::services::iis {
 
-/// An optional string param: "" when absent or null.
-std::string optional_string(const json& params, const char* key);
-std::optional<bool> optional_bool(const json& params, const char* key);
 std::optional<unsigned> optional_uint(const json& params, const char* key);
 
 /// A required string param that must be one of `allowed` (case-insensitive); returns its spelling in `allowed`.

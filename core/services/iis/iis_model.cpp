@@ -194,13 +194,16 @@ bool folder_matcher::contains(std::string_view path) const {
 }
 
 const std::vector<site_index::entry>& site_index::sites(const preserving_xml& doc) {
-  if (generation_ == doc.generation()) return entries_;
+  // Edits outside <sites> (app pools, <location> sections) leave the index as it is.
+  const pugi::xml_node sites = sites_node(doc);
+  const std::uint64_t generation = doc.generation_of(sites);
+  if (generation_ != 0 && sites == sites_ && generation_ == generation) return entries_;
   entries_.clear();
   // One walk over <sites>' children (applicationDefaults follows 10,000 sites); sites without their
   // own pool get the default afterwards.
   pugi::xml_node defaults;
   std::vector<size_t> without_pool;
-  for (pugi::xml_node c = sites_node(doc).first_child(); c; c = c.next_sibling()) {
+  for (pugi::xml_node c = sites.first_child(); c; c = c.next_sibling()) {
     const std::string_view name = c.name();
     if (name == "applicationDefaults" && !defaults) defaults = c;
     if (name != "site") continue;
@@ -212,7 +215,8 @@ const std::vector<site_index::entry>& site_index::sites(const preserving_xml& do
   }
   const pugi::xml_attribute default_pool = defaults.attribute("applicationPool");
   for (const size_t i : without_pool) entries_[i].app_pool = default_pool ? default_pool.value() : "DefaultAppPool";
-  generation_ = doc.generation();
+  sites_ = sites;
+  generation_ = generation;
   return entries_;
 }
 

@@ -28,8 +28,9 @@ std::string site_physical_path(pugi::xml_node site);
 json site_json(const preserving_xml& doc, pugi::xml_node site);
 json bindings_json(pugi::xml_node site);
 /// Every site with its root application's pool and its root folder, read once per state of the
-/// document (generation): site lookups and app pool reads would each walk all 10,000 sites of a
-/// shared host's config. The views point into the document and live until its next edit.
+/// document's <sites> (generation_of): site lookups and app pool reads would each walk all 10,000
+/// sites of a shared host's config. The views point into the document and live until the next
+/// edit under <sites>.
 class site_index {
  public:
   struct entry {
@@ -40,7 +41,8 @@ class site_index {
   const std::vector<entry>& sites(const preserving_xml& doc);
 
  private:
-  std::uint64_t generation_ = 0;
+  pugi::xml_node sites_;          ///< the <sites> element the entries were read from
+  std::uint64_t generation_ = 0;  ///< and its generation_of then
   std::vector<entry> entries_;
 };
 /// Case-insensitive "is a path one of these folders or inside one", after expanding %SystemDrive%.

@@ -61,7 +61,8 @@ std::filesystem::path config_path(const target& t) {
   return in_iis;
 }
 
-iis_service::iis_service(const target& t, service_env& env) : target_(t), env_(env), path_(config_path(t)) {
+iis_service::iis_service(const target& t, service_env& env)
+    : target_(t), env_(env), writes_(env), path_(config_path(t)) {
   const json cfg = t.service_config("iis");
   history_dir_ = cfg.contains("history_dir") && cfg["history_dir"].is_string()
                      ? std::filesystem::path(cfg["history_dir"].get<std::string>())
@@ -124,9 +125,9 @@ void iis_service::ensure_unchanged_on_disk() const {
   }
 }
 
-void iis_service::journal_first_write() {
+void iis_service::keep_history_copy() {
   if (wrote_this_run_) return;
-  if (env_.before_file_write) env_.before_file_write(path_);
+  writes_.announce(path_);  // the config's backup first: when it cannot be made, nothing is written
   write_history_copy(written_ ? *written_ : doc_->original());
   wrote_this_run_ = true;
 }
@@ -134,11 +135,11 @@ void iis_service::journal_first_write() {
 void iis_service::commit_step() {
   if (!doc_ || doc_->edit_count() == committed_edits_) return;
   ensure_unchanged_on_disk();
-  journal_first_write();
+  keep_history_copy();
   // The document keeps the bytes first read and every edit since: serialize() gives the whole
   // new file without parsing what was just written again.
   std::string text = doc_->serialize();
-  util::write_file_atomic(path_, text);
+  writes_.write(path_, text);
   if (env_.log) env_.log(fmt::format("iis: wrote {} ({} bytes)", path_.string(), text.size()));
   written_ = std::move(text);
   committed_edits_ = doc_->edit_count();
@@ -154,8 +155,7 @@ void iis_service::write_history_copy(const std::string& bytes) {
   }
   // The history copy and the pruning are changes too: journaled like the config, so a rollback (or a
   // kill mid-copy) leaves the history folder as it was.
-  if (env_.before_file_write) env_.before_file_write(copy);
-  util::write_file_atomic(copy, bytes);
+  writes_.write(copy, bytes);
   std::vector<std::filesystem::path> copies;
   for (const auto& e : std::filesystem::directory_iterator(history_dir_)) {
     const auto name = e.path().filename().string();
@@ -163,8 +163,7 @@ void iis_service::write_history_copy(const std::string& bytes) {
   }
   std::sort(copies.begin(), copies.end());
   for (size_t i = 0; i + history_keep_ < copies.size(); ++i) {
-    if (env_.before_file_write) env_.before_file_write(copies[i]);
-    std::filesystem::remove(copies[i]);
+    writes_.remove(copies[i]);
   }
 }
 
@@ -184,15 +183,27 @@ json iis_service::set_identity_through_iis(const std::string& pool, const std::s
   } else {
     ensure_unchanged_on_disk();
   }
-  journal_first_write();
-  identity_writer_->set_specific_user(pool, user, password);
+  keep_history_copy();
+  try {
+    identity_writer_->set_specific_user(pool, user, password);
+  } catch (...) {
+    writes_.report_from_disk(path_);  // IIS may have written before it failed
+    throw;
+  }
   if (env_.log) env_.log(fmt::format("iis: app pool \"{}\" now runs as {} (password set through IIS)", pool, user));
   doc_.reset();
   written_.reset();
   on_disk_.reset();
   committed_edits_ = 0;
-  preserving_xml& d = doc();
-  return app_pool_json(d, require_app_pool(d, pool), sites_);
+  preserving_xml* d = nullptr;
+  try {
+    d = &doc();
+  } catch (...) {
+    writes_.report_from_disk(path_);
+    throw;
+  }
+  writes_.report(path_, d->original());
+  return app_pool_json(*d, require_app_pool(*d, pool), sites_);
 }
 
 void iis_service::use_identity_writer(std::unique_ptr<app_pool_identity_writer> writer) {

@@ -67,10 +67,11 @@ class iis_service final : public service {
 
  private:
   void ensure_unchanged_on_disk() const;
-  void journal_first_write();
+  void keep_history_copy();  // once per run, before the first write
 
   target target_;
   service_env& env_;
+  journaled_writes writes_;
   std::filesystem::path path_;
   std::filesystem::path history_dir_;
   size_t history_keep_ = 10;

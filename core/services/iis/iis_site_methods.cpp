@@ -62,10 +62,10 @@ json site_get(iis_service& self, const json& p) {
 
 json site_find(iis_service& self, const json& p) {
   preserving_xml& d = self.doc();
-  const std::string name = optional_string(p, "name");
+  const std::string name = optional_string(p, "name").value_or("");
   if (!name.empty()) return site_json(d, require_site(d, name));
   std::vector<std::string> dirs;
-  const std::string install = optional_string(p, "install_dir");
+  const std::string install = optional_string(p, "install_dir").value_or("");
   if (!install.empty()) {
     dirs.push_back(install);
   } else {

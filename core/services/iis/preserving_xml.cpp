@@ -88,6 +88,7 @@ void preserving_xml::load(std::string text) {
   modified_ = false;
   edits_ = 0;
   generation_ = next_generation();
+  loaded_generation_ = generation_;
   // XML forbids U+0000, and pugixml would stop at one and take the rest of the bytes for unparsed.
   if (const size_t nul = text_.find('\0'); nul != std::string::npos) {
     const auto [line, column] = line_column(text_, nul);
@@ -166,7 +167,17 @@ void preserving_xml::mark_dirty(pugi::xml_node node, bool attrs) {
   ++edits_;
   generation_ = next_generation();
   if (attrs) marks_[node.internal_object()].attrs_dirty = true;
-  for (pugi::xml_node n = node; n; n = n.parent()) marks_[n.internal_object()].subtree_dirty = true;
+  for (pugi::xml_node n = node; n; n = n.parent()) {
+    edit_marks& m = marks_[n.internal_object()];
+    m.subtree_dirty = true;
+    m.changed_at = generation_;
+  }
+}
+
+std::uint64_t preserving_xml::generation_of(pugi::xml_node subtree) const {
+  if (is_fresh(subtree)) return generation_;  // created by an edit: no record of its own past
+  const auto it = marks_.find(subtree.internal_object());
+  return it != marks_.end() ? it->second.changed_at : loaded_generation_;
 }
 
 void preserving_xml::forget_subtree(pugi::xml_node node) {

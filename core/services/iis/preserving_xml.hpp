@@ -57,6 +57,9 @@ class preserving_xml {
   /// A number no other state of any document has: new at every load and every edit. What a cache
   /// of facts read from the tree is keyed on.
   std::uint64_t generation() const noexcept { return generation_; }
+  /// Like generation(), for the facts under one element: new at every load and at every edit of
+  /// `subtree` or anything inside it; edits elsewhere leave it as it is.
+  std::uint64_t generation_of(pugi::xml_node subtree) const;
   /// The original bytes with only the edited elements regenerated.
   std::string serialize() const;
 
@@ -89,6 +92,7 @@ class preserving_xml {
   struct edit_marks {
     bool attrs_dirty = false;
     bool subtree_dirty = false;
+    std::uint64_t changed_at = 0;  ///< the generation of the last edit in the subtree
   };
 
   void check_declarations() const;
@@ -129,6 +133,7 @@ class preserving_xml {
   bool modified_ = false;
   size_t edits_ = 0;
   std::uint64_t generation_ = 0;
+  std::uint64_t loaded_generation_ = 0;
 };
 
 /// XML attribute-value escaping (&, <, >, ", control characters).

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 
 #include "services/smartermail/api_backend.hpp"
 #include "services/smartermail/lab_store.hpp"
@@ -12,8 +11,8 @@ namespace smharden::services::smartermail {
 
 class lab_api final : public api_backend {
  public:
-  lab_api(route_map map, std::filesystem::path dir, std::function<void(const std::filesystem::path&)> before_write)
-      : store_(std::move(map), std::move(dir), std::move(before_write)) {}
+  lab_api(route_map map, std::filesystem::path dir, journaled_writes writes)
+      : store_(std::move(map), std::move(dir), std::move(writes)) {}
 
   std::string kind() const override { return "lab"; }
   json call(const std::string& route_key, const path_args& args, const json& body) override {

@@ -29,9 +29,8 @@ std::string string_or(const json& j, const std::string& key, const std::string& 
 
 }  // namespace
 
-lab_store::lab_store(route_map map, std::filesystem::path dir,
-                     std::function<void(const std::filesystem::path&)> before_write)
-    : map_(std::move(map)), dir_(std::move(dir)), before_write_(std::move(before_write)) {
+lab_store::lab_store(route_map map, std::filesystem::path dir, journaled_writes writes)
+    : map_(std::move(map)), dir_(std::move(dir)), writes_(std::move(writes)) {
   if (dir_.empty()) docs_ = default_documents(map_);
 }
 
@@ -68,8 +67,7 @@ json& lab_store::document(const std::string& name) {
 void lab_store::save(const std::string& name) {
   if (dir_.empty()) return;
   const auto file = dir_ / (name + ".json");
-  if (before_write_ && backed_up_.insert(name).second) before_write_(file);
-  util::write_file_atomic(file, document(name).dump(2) + "\n");
+  writes_.write(file, document(name).dump(2) + "\n");
 }
 
 std::string lab_store::ip_access_doc(const json& data_type) const {

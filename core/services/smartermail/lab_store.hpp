@@ -6,12 +6,11 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <map>
-#include <set>
 #include <stdexcept>
 #include <string>
 
+#include "services/journaled_writes.hpp"
 #include "services/smartermail/route_map.hpp"
 
 namespace smharden::services::smartermail {
@@ -29,9 +28,8 @@ class lab_error : public std::runtime_error {
 class lab_store {
  public:
   /// `dir` empty: in memory only. Otherwise documents live in dir/<name>.json
-  /// and `before_write(path)` runs before the first write of each file.
-  lab_store(route_map map, std::filesystem::path dir,
-            std::function<void(const std::filesystem::path&)> before_write = {});
+  /// and every write goes through `writes` (the run's journal).
+  lab_store(route_map map, std::filesystem::path dir, journaled_writes writes = {{}, {}});
 
   /// The answer body for one settings route; throws lab_error (404 unknown
   /// route or object, 400 bad request). Auth routes are not handled here.
@@ -62,9 +60,8 @@ class lab_store {
 
   route_map map_;
   std::filesystem::path dir_;
-  std::function<void(const std::filesystem::path&)> before_write_;
+  journaled_writes writes_;
   std::map<std::string, json> docs_;
-  std::set<std::string> backed_up_;
 };
 
 }  // namespace smharden::services::smartermail

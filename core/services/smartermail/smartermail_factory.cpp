@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <set>
 
 #include "base/atomic_file.hpp"
 #include "base/errors.hpp"
@@ -81,7 +82,7 @@ std::unique_ptr<api_backend> make_backend(const target& t, service_env& env, con
   std::string url = string_setting(t, cfg, "url");
   if (url.empty() && t.kind != target_kind::local) {
     const auto dir = t.root / "smartermail";
-    return std::make_unique<lab_api>(map, dir, env.before_file_write);
+    return std::make_unique<lab_api>(map, dir, journaled_writes(env));
   }
   if (url.empty()) url = "http://127.0.0.1:9998";  // the built-in web server, sysadmin login via localhost
   if (const auto plain = cfg.find("allow_plain_http"); plain != cfg.end() && *plain != json(false)) {

@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <smharden/common/account_names.hpp>
 
 #include "base/atomic_file.hpp"
-#include "services/windows/account_names.hpp"
-#include "services/windows/ace_match.hpp"
 #include "services/windows/lab_backend_support.hpp"
 
 namespace smharden::services::windows {
@@ -78,7 +77,7 @@ void validate_state(const json& s) {
 
 }  // namespace
 
-lab_backend::lab_backend(options opts) : opts_(std::move(opts)) {}
+lab_backend::lab_backend(options opts) : opts_(std::move(opts)), writes_(opts_.before_write, opts_.after_write) {}
 
 json& lab_backend::state() const {
   if (state_) return *state_;
@@ -114,13 +113,7 @@ void lab_backend::require_writable(const char* operation) const {
 
 std::string lab_backend::serialize(const json& s) { return s.dump(2) + "\n"; }
 
-void lab_backend::save() {
-  if (!backed_up_) {
-    if (opts_.before_write) opts_.before_write(opts_.state_file);
-    backed_up_ = true;
-  }
-  util::write_file_atomic(opts_.state_file, serialize(*state_));
-}
+void lab_backend::save() { writes_.write(opts_.state_file, serialize(*state_)); }
 
 std::string lab_backend::computer_name() const { return state()["computer_name"].get<std::string>(); }
 
@@ -129,32 +122,34 @@ std::optional<account_ref> lab_backend::lookup_account(const std::string& text) 
   const std::string computer = s["computer_name"].get<std::string>();
   const auto by_sid = [&](const std::string& sid) -> std::optional<account_ref> {
     for (const auto& [name, u] : s["users"].items()) {
-      if (iequals(u["sid"].get<std::string>(), sid)) return account_ref{computer, name, u["sid"].get<std::string>()};
+      if (common::iequals(u["sid"].get<std::string>(), sid))
+        return account_ref{computer, name, u["sid"].get<std::string>()};
     }
     for (const auto& [name, g] : s["groups"].items()) {
-      if (iequals(g["sid"].get<std::string>(), sid)) return account_ref{"BUILTIN", name, g["sid"].get<std::string>()};
+      if (common::iequals(g["sid"].get<std::string>(), sid))
+        return account_ref{"BUILTIN", name, g["sid"].get<std::string>()};
     }
     for (const auto& w : wellknown_accounts) {
-      if (iequals(w.sid, sid)) return account_ref{w.domain, w.name, w.sid};
+      if (common::iequals(w.sid, sid)) return account_ref{w.domain, w.name, w.sid};
     }
     return std::nullopt;
   };
-  if (is_sid_string(text)) return by_sid(text);
-  const std::string builtin = builtin_service_account(text);
-  const account_name parsed = parse_account_name(builtin.empty() ? text : builtin);
+  if (common::is_sid_string(text)) return by_sid(text);
+  const std::string builtin = common::builtin_service_account(text);
+  const common::account_name parsed = common::parse_account_name(builtin.empty() ? text : builtin);
   const bool any = parsed.domain.empty();
-  if (any || is_local_domain(parsed.domain, computer)) {
+  if (any || common::is_local_domain(parsed.domain, computer)) {
     for (const auto& [name, u] : s["users"].items()) {
-      if (iequals(name, parsed.name)) return account_ref{computer, name, u["sid"].get<std::string>()};
+      if (common::iequals(name, parsed.name)) return account_ref{computer, name, u["sid"].get<std::string>()};
     }
   }
-  if (any || iequals(parsed.domain, "BUILTIN") || is_local_domain(parsed.domain, computer)) {
+  if (any || common::iequals(parsed.domain, "BUILTIN") || common::is_local_domain(parsed.domain, computer)) {
     for (const auto& [name, g] : s["groups"].items()) {
-      if (iequals(name, parsed.name)) return account_ref{"BUILTIN", name, g["sid"].get<std::string>()};
+      if (common::iequals(name, parsed.name)) return account_ref{"BUILTIN", name, g["sid"].get<std::string>()};
     }
   }
   for (const auto& w : wellknown_accounts) {
-    if (iequals(w.name, parsed.name) && (any || iequals(w.domain, parsed.domain))) {
+    if (common::iequals(w.name, parsed.name) && (any || common::iequals(w.domain, parsed.domain))) {
       return account_ref{w.domain, w.name, w.sid};
     }
   }

@@ -8,11 +8,11 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "services/journaled_writes.hpp"
 #include "services/windows/windows_backend.hpp"
 
 namespace smharden::services::windows {
@@ -23,8 +23,9 @@ class lab_backend final : public windows_backend {
     std::filesystem::path state_file;
     /// False: every mutating operation throws service_error("refused") (offline targets).
     bool writable = true;
-    /// Called once before the first write of state_file (the engine's backup + journal).
-    std::function<void(const std::filesystem::path&)> before_write;
+    /// Before and after every write of state_file (the run's journal: backup, sha256 of the bytes).
+    before_file_write_fn before_write;
+    file_written_fn after_write;
     /// Why the state is missing, for the "unavailable" message (e.g. "run smharden lab init DIR").
     std::string missing_hint;
   };
@@ -73,8 +74,8 @@ class lab_backend final : public windows_backend {
   void save();
 
   options opts_;
+  journaled_writes writes_;
   mutable std::optional<nlohmann::json> state_;
-  bool backed_up_ = false;
 };
 
 }  // namespace smharden::services::windows

@@ -4,9 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <smharden/common/account_names.hpp>
 
-#include "services/windows/account_names.hpp"
-#include "services/windows/ace_match.hpp"
 #include "services/windows/lab_backend_support.hpp"
 
 namespace smharden::services::windows {
@@ -94,7 +93,7 @@ void lab_backend::grant_ace(const std::string& path, const ace& entry) {
   if (entry.type == ace_type::allow) {
     for (auto& a : acl.aces) {
       if (a.type == ace_type::allow && (a.flags & ace_flag::inherited) == 0 && a.flags == flags &&
-          iequals(a.sid, sid)) {
+          common::iequals(a.sid, sid)) {
         a.mask |= entry.mask;
         merged = true;
         break;
@@ -120,7 +119,7 @@ void lab_backend::revoke_aces(const std::string& path, const std::string& truste
   require_writable("revoke ACE");
   const folder_acl acl = get_acl(path);
   std::string sid = trustee;
-  if (!is_sid_string(trustee)) {
+  if (!common::is_sid_string(trustee)) {
     const auto ref = lookup_account(trustee);
     if (!ref) fail("not_found", fmt::format("the account {} does not exist (ERROR_NONE_MAPPED 1332)", trustee));
     sid = ref->sid;
@@ -128,7 +127,7 @@ void lab_backend::revoke_aces(const std::string& path, const std::string& truste
   json aces = json::array();
   bool removed = false;
   for (const auto& a : acl.aces) {
-    if ((a.flags & ace_flag::inherited) == 0 && iequals(a.sid, sid)) {
+    if ((a.flags & ace_flag::inherited) == 0 && common::iequals(a.sid, sid)) {
       removed = true;
       continue;
     }

@@ -4,9 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <smharden/common/account_names.hpp>
 
-#include "services/windows/account_names.hpp"
-#include "services/windows/ace_match.hpp"
 #include "services/windows/lab_backend_support.hpp"
 
 namespace smharden::services::windows {
@@ -33,7 +32,7 @@ void lab_backend::set_service_logon(const std::string& name, const std::string& 
   require_writable("set service logon");
   const auto info = get_service(name);
   if (!info) fail("not_found", fmt::format("no service {} (ERROR_SERVICE_DOES_NOT_EXIST 1060)", name));
-  const bool passwordless = is_passwordless_service_account(account);
+  const bool passwordless = common::is_passwordless_service_account(account);
   if (!passwordless && !get_user(account)) {
     fail("not_found", fmt::format("{} is not a local account the service can log on as "
                                   "(ERROR_INVALID_SERVICE_ACCOUNT 1057)",
@@ -69,7 +68,7 @@ void lab_backend::start_service(const std::string& name) {
     fail("failed", fmt::format("the service {} is disabled (ERROR_SERVICE_DISABLED 1058)", name));
   }
   const json& j = state()["services"][info->name];
-  if (!is_passwordless_service_account(info->account)) {
+  if (!common::is_passwordless_service_account(info->account)) {
     // What the SCM checks when it logs the service on (LOGON32_LOGON_SERVICE).
     const auto user = get_user(info->account);
     const auto logon_failed = [&](const std::string& why) {

@@ -1,12 +1,12 @@
 #include "services/windows/lab_backend_support.hpp"
 
 #include <algorithm>
+#include <smharden/common/account_names.hpp>
+#include <smharden/common/ace_match.hpp>
 #include <stdexcept>
 
 #include "base/atomic_file.hpp"
 #include "services/service_registry.hpp"
-#include "services/windows/account_names.hpp"
-#include "services/windows/ace_match.hpp"
 #include "services/windows/os_random.hpp"
 
 namespace smharden::services::windows::lab {
@@ -56,14 +56,14 @@ std::string normalize_path(const std::string& path) {
 
 json* find_ci(json& object, const std::string& key) {
   for (auto it = object.begin(); it != object.end(); ++it) {
-    if (iequals(it.key(), key)) return &it.value();
+    if (common::iequals(it.key(), key)) return &it.value();
   }
   return nullptr;
 }
 
 std::string key_ci(const json& object, const std::string& key) {
   for (auto it = object.begin(); it != object.end(); ++it) {
-    if (iequals(it.key(), key)) return it.key();
+    if (common::iequals(it.key(), key)) return it.key();
   }
   return "";
 }
@@ -89,7 +89,7 @@ json ace_to_state(const ace& a) {
   return {{"type", a.type == ace_type::allow ? "allow" : "deny"},
           {"sid", a.sid},
           {"mask", a.mask},
-          {"flags", ace_flag_names(a.flags)}};
+          {"flags", common::ace_flag_names(a.flags)}};
 }
 
 ace ace_from_state(const json& j) {
@@ -99,7 +99,8 @@ ace ace_from_state(const json& j) {
   a.mask = j.at("mask").get<std::uint32_t>();
   for (const auto& f : j.at("flags")) {
     std::uint32_t bit = 0;
-    if (!parse_ace_flag_name(f.get<std::string>(), bit)) throw std::invalid_argument("unknown ACE flag " + f.dump());
+    if (!common::parse_ace_flag_name(f.get<std::string>(), bit))
+      throw std::invalid_argument("unknown ACE flag " + f.dump());
     a.flags |= bit;
   }
   return a;

@@ -5,9 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <smharden/common/account_names.hpp>
 
-#include "services/windows/account_names.hpp"
-#include "services/windows/ace_match.hpp"
 #include "services/windows/lab_backend_support.hpp"
 
 namespace smharden::services::windows {
@@ -49,8 +48,8 @@ void validate_user_name(const std::string& name) {
 
 std::optional<user_info> lab_backend::get_user(const std::string& name) const {
   json& s = state();
-  const account_name parsed = parse_account_name(name);
-  if (!parsed.domain.empty() && !is_local_domain(parsed.domain, s["computer_name"].get<std::string>())) {
+  const common::account_name parsed = common::parse_account_name(name);
+  if (!parsed.domain.empty() && !common::is_local_domain(parsed.domain, s["computer_name"].get<std::string>())) {
     return std::nullopt;
   }
   const std::string key = key_ci(s["users"], parsed.name);
@@ -123,7 +122,7 @@ void lab_backend::delete_user(const std::string& name) {
   for (auto& [group, g] : s["groups"].items()) {
     auto& members = g["members"];
     members.erase(std::remove_if(members.begin(), members.end(),
-                                 [&](const json& m) { return iequals(m.get<std::string>(), info->sid); }),
+                                 [&](const json& m) { return common::iequals(m.get<std::string>(), info->sid); }),
                   members.end());
   }
   // Like Windows, the user's rights and ACEs stay behind as orphaned SIDs.
@@ -133,7 +132,7 @@ void lab_backend::delete_user(const std::string& name) {
 
 std::vector<std::string> lab_backend::group_members(const std::string& group) const {
   json& s = state();
-  const account_name parsed = parse_account_name(group);
+  const common::account_name parsed = common::parse_account_name(group);
   const json* g = find_ci(s["groups"], parsed.name);
   if (g == nullptr) fail("not_found", fmt::format("no local group {} (NERR_GroupNotFound 2220)", group));
   std::vector<std::string> out;
@@ -151,7 +150,7 @@ std::vector<std::string> lab_backend::user_groups(const std::string& user) const
   std::vector<std::string> out;
   for (const auto& [name, g] : state()["groups"].items()) {
     for (const auto& m : g["members"]) {
-      if (iequals(m.get<std::string>(), info->sid)) out.push_back(name);
+      if (common::iequals(m.get<std::string>(), info->sid)) out.push_back(name);
     }
   }
   return out;
@@ -159,12 +158,12 @@ std::vector<std::string> lab_backend::user_groups(const std::string& user) const
 
 void lab_backend::add_group_member(const std::string& group, const std::string& account) {
   require_writable("add group member");
-  json* g = find_ci(state()["groups"], parse_account_name(group).name);
+  json* g = find_ci(state()["groups"], common::parse_account_name(group).name);
   if (g == nullptr) fail("not_found", fmt::format("no local group {} (NERR_GroupNotFound 2220)", group));
   const auto ref = lookup_account(account);
   if (!ref) fail("not_found", fmt::format("the account {} does not exist (ERROR_NO_SUCH_MEMBER 1387)", account));
   for (const auto& m : (*g)["members"]) {
-    if (iequals(m.get<std::string>(), ref->sid)) {
+    if (common::iequals(m.get<std::string>(), ref->sid)) {
       fail("conflict", fmt::format("{} is already in {} (ERROR_MEMBER_IN_ALIAS 1378)", account, group));
     }
   }
@@ -174,13 +173,13 @@ void lab_backend::add_group_member(const std::string& group, const std::string& 
 
 void lab_backend::remove_group_member(const std::string& group, const std::string& account) {
   require_writable("remove group member");
-  json* g = find_ci(state()["groups"], parse_account_name(group).name);
+  json* g = find_ci(state()["groups"], common::parse_account_name(group).name);
   if (g == nullptr) fail("not_found", fmt::format("no local group {} (NERR_GroupNotFound 2220)", group));
   const auto ref = lookup_account(account);
   const std::string sid = ref ? ref->sid : account;
   auto& members = (*g)["members"];
-  const auto it =
-      std::find_if(members.begin(), members.end(), [&](const json& m) { return iequals(m.get<std::string>(), sid); });
+  const auto it = std::find_if(members.begin(), members.end(),
+                               [&](const json& m) { return common::iequals(m.get<std::string>(), sid); });
   if (it == members.end()) {
     fail("not_found", fmt::format("{} is not in {} (ERROR_MEMBER_NOT_IN_ALIAS 1377)", account, group));
   }

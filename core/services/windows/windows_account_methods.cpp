@@ -1,8 +1,8 @@
 // windows.account.lookup, windows.user.*, windows.groups.*: one function per
 // method and per undo.
 #include <fmt/format.h>
+#include <smharden/common/account_names.hpp>
 
-#include "services/windows/account_names.hpp"
 #include "services/windows/user_flags.hpp"
 #include "services/windows/windows_method_support.hpp"
 
@@ -31,12 +31,12 @@ json user_create(self_t& self, const json& p) {
       p, m, {"name", "password_secret", "description", "password_never_expires", "disabled", "must_change_password"});
   new_user u;
   u.name = require_string(p, "name");
-  u.description = opt_string(p, "description").value_or("");
+  u.description = optional_string(p, "description").value_or("");
   user_flag_state st;
-  st.password_never_expires = opt_bool(p, "password_never_expires").value_or(true);
-  st.disabled = opt_bool(p, "disabled").value_or(false);
+  st.password_never_expires = optional_bool(p, "password_never_expires").value_or(true);
+  st.disabled = optional_bool(p, "disabled").value_or(false);
   u.flags = encode_user_flags(0, st);
-  u.password_expired = opt_bool(p, "must_change_password").value_or(false);
+  u.password_expired = optional_bool(p, "must_change_password").value_or(false);
   u.password = self.resolve_secret(require_string(p, "password_secret"), m.c_str());
   self.backend().create_user(u);
   return json{{"created", u.name}};
@@ -57,16 +57,16 @@ json update_user(self_t& self, const json& p) {
   const auto u = self.backend().get_user(name);
   if (!u) throw service_error("not_found", fmt::format("{}: no local user {}", m, name));
   user_update upd;
-  upd.description = opt_string(p, "description");
+  upd.description = optional_string(p, "description");
   user_flag_state st = decode_user_flags(u->flags, u->password_expired);
-  const auto never_expires = opt_bool(p, "password_never_expires");
-  const auto disabled = opt_bool(p, "disabled");
+  const auto never_expires = optional_bool(p, "password_never_expires");
+  const auto disabled = optional_bool(p, "disabled");
   if (never_expires || disabled) {
     if (never_expires) st.password_never_expires = *never_expires;
     if (disabled) st.disabled = *disabled;
     upd.flags = encode_user_flags(u->flags, st);
   }
-  upd.password_expired = opt_bool(p, "must_change_password");
+  upd.password_expired = optional_bool(p, "must_change_password");
   self.backend().update_user(name, upd);
   return json{{"updated", u->name}};
 }
@@ -127,7 +127,7 @@ undo_record undo_user_delete(self_t& self, const json& p) {
                                                    {"disabled", st.disabled},
                                                    {"must_change_password", st.must_change_password}}));
   for (const auto& g : self.backend().user_groups(u->name)) {
-    if (iequals(g, "Users")) continue;  // a new user joins Users by itself
+    if (common::iequals(g, "Users")) continue;  // a new user joins Users by itself
     rec.calls.push_back(call("windows.groups.add_member", {{"group", g}, {"account", u->name}}));
   }
   rec.needs_secrets.push_back(secret);

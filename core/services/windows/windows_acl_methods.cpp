@@ -2,9 +2,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <smharden/common/account_names.hpp>
 
-#include "services/windows/account_names.hpp"
-#include "services/windows/ace_match.hpp"
 #include "services/windows/windows_method_support.hpp"
 
 namespace smharden::services::windows {
@@ -96,7 +95,7 @@ json restore_calls(self_t& self, const std::string& path, const std::string& sid
     throw;
   }
   for (const auto& a : acl.aces) {
-    if ((a.flags & ace_flag::inherited) == 0 && iequals(a.sid, sid)) {
+    if ((a.flags & ace_flag::inherited) == 0 && common::iequals(a.sid, sid)) {
       calls.push_back(call("windows.acl.grant", grant_params_for(path, a)));
     }
   }

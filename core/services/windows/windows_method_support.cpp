@@ -3,9 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <smharden/common/ace_match.hpp>
 
-#include "services/windows/account_names.hpp"
-#include "services/windows/ace_match.hpp"
 #include "services/windows/user_flags.hpp"
 
 namespace smharden::services::windows {
@@ -28,21 +27,6 @@ void check_params(const json& params, const std::string& method, std::initialize
                           fmt::format("{}: unknown parameter \"{}\" (allowed: {})", method, key, list));
     }
   }
-}
-
-std::optional<std::string> opt_string(const json& p, const char* key) {
-  const auto it = p.find(key);
-  if (it == p.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) throw service_error("invalid_params", fmt::format("parameter \"{}\" must be a string", key));
-  return it->get<std::string>();
-}
-
-std::optional<bool> opt_bool(const json& p, const char* key) {
-  const auto it = p.find(key);
-  if (it == p.end() || it->is_null()) return std::nullopt;
-  if (!it->is_boolean())
-    throw service_error("invalid_params", fmt::format("parameter \"{}\" must be true or false", key));
-  return it->get<bool>();
 }
 
 std::optional<std::uint64_t> opt_uint(const json& p, const char* key) {
@@ -78,9 +62,9 @@ json ace_to_json(const ace& a) {
             {"trustee", a.trustee},
             {"sid", a.sid},
             {"mask", a.mask},
-            {"flags", ace_flag_names(a.flags)},
+            {"flags", common::ace_flag_names(a.flags)},
             {"inherited", (a.flags & ace_flag::inherited) != 0}};
-  const std::string rights = access_mask_name(a.mask);
+  const std::string rights = common::access_mask_name(a.mask);
   if (!rights.empty()) j["rights"] = rights;
   return j;
 }
@@ -97,7 +81,7 @@ json service_to_json(const service_info& s) {
 
 // The params that make windows.acl.grant re-create `a`.
 json grant_params_for(const std::string& path, const ace& a) {
-  std::vector<std::string> inheritance = ace_flag_names(a.flags & ~ace_flag::inherited);
+  std::vector<std::string> inheritance = common::ace_flag_names(a.flags & ~ace_flag::inherited);
   return {{"path", path},
           {"trustee", a.sid},
           {"mask", a.mask},
@@ -108,7 +92,7 @@ json grant_params_for(const std::string& path, const ace& a) {
 ace ace_from_params(const json& p, const std::string& method) {
   ace a;
   a.trustee = require_string(p, "trustee");
-  const auto rights = opt_string(p, "rights");
+  const auto rights = optional_string(p, "rights");
   const auto mask = opt_uint(p, "mask");
   if (rights.has_value() == mask.has_value()) {
     throw service_error("invalid_params", method +
@@ -116,7 +100,7 @@ ace ace_from_params(const json& p, const std::string& method) {
                                               "read_execute) or \"mask\" (an access mask number)");
   }
   if (rights) {
-    if (!parse_access_mask_name(*rights, a.mask)) {
+    if (!common::parse_access_mask_name(*rights, a.mask)) {
       throw service_error("invalid_params", fmt::format("{}: \"rights\" must be full_control, modify or "
                                                         "read_execute, found \"{}\"",
                                                         method, *rights));
@@ -133,14 +117,14 @@ ace ace_from_params(const json& p, const std::string& method) {
     a.flags = 0;
     for (const auto& f : *it) {
       std::uint32_t bit = 0;
-      if (!f.is_string() || !parse_ace_flag_name(f.get<std::string>(), bit) || bit == ace_flag::inherited) {
+      if (!f.is_string() || !common::parse_ace_flag_name(f.get<std::string>(), bit) || bit == ace_flag::inherited) {
         throw service_error("invalid_params",
                             fmt::format("{}: unknown inheritance flag {} (use OI, CI, NP, IO)", method, f.dump()));
       }
       a.flags |= bit;
     }
   }
-  const std::string type = opt_string(p, "type").value_or("allow");
+  const std::string type = optional_string(p, "type").value_or("allow");
   if (type != "allow" && type != "deny") {
     throw service_error("invalid_params", method + ": \"type\" must be \"allow\" or \"deny\"");
   }

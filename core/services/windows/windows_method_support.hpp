@@ -17,8 +17,6 @@ namespace smharden::services::windows {
 
 /// Refuses params that are not an object, carry a password value, or hold a key not in `allowed`.
 void check_params(const json& params, const std::string& method, std::initializer_list<const char*> allowed);
-std::optional<std::string> opt_string(const json& p, const char* key);
-std::optional<bool> opt_bool(const json& p, const char* key);
 std::optional<std::uint64_t> opt_uint(const json& p, const char* key);
 
 /// One call of an undo record: {"method", "params"}.

@@ -57,6 +57,7 @@ std::unique_ptr<service> make_windows_service(const target& t, service_env& env)
       o.state_file = state_file;
       o.writable = true;
       o.before_write = env.before_file_write;
+      o.after_write = env.file_written;
       o.missing_hint = fmt::format("create the lab with `smharden lab init {}`", t.root.string());
       return std::make_unique<windows_service>(std::make_unique<lab_backend>(std::move(o)), env);
     }

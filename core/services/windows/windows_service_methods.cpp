@@ -1,8 +1,8 @@
 // windows.service.* and windows.random.password: one function per method and
 // per undo.
 #include <fmt/format.h>
+#include <smharden/common/account_names.hpp>
 
-#include "services/windows/account_names.hpp"
 #include "services/windows/os_random.hpp"
 #include "services/windows/password_generator.hpp"
 #include "services/windows/windows_method_support.hpp"
@@ -24,15 +24,15 @@ json service_set_logon(self_t& self, const json& p) {
   check_params(p, m, {"name", "account", "password_secret"});
   const std::string name = require_string(p, "name");
   const std::string account = require_string(p, "account");
-  const auto secret = opt_string(p, "password_secret");
+  const auto secret = optional_string(p, "password_secret");
   std::optional<std::string> password;
-  if (is_passwordless_service_account(account)) {
+  if (common::is_passwordless_service_account(account)) {
     password = std::string();
   } else if (secret) {
     password = self.resolve_secret(*secret, m.c_str());
   } else {
     const auto current = self.backend().get_service(name);
-    if (!current || !same_account(current->account, account, self.backend().computer_name())) {
+    if (!current || !common::same_account(current->account, account, self.backend().computer_name())) {
       throw service_error("invalid_params", fmt::format("{}: the account {} needs its password: pass the name "
                                                         "of a secret in \"password_secret\"",
                                                         m, account));
@@ -48,7 +48,7 @@ undo_record undo_service_set_logon(self_t& self, const json& p) {
   const auto s = self.backend().get_service(name);
   if (!s) return rec;
   json params = {{"name", s->name}, {"account", s->account}};
-  if (!is_passwordless_service_account(s->account)) {
+  if (!common::is_passwordless_service_account(s->account)) {
     const std::string secret = previous_secret_name("service_password", s->name);
     params["password_secret"] = secret;
     rec.needs_secrets.push_back(secret);

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
+#include <smharden/common/ace_match.hpp>
 
 #include "lab_fixture.hpp"
-#include "services/windows/ace_match.hpp"
 #include "services/windows/user_flags.hpp"
 
 using namespace smharden;
@@ -187,7 +187,7 @@ TEST_CASE("ACL grant merges, orders and revoke removes only explicit ACEs", "[wi
   CHECK(acl.aces[0].sid == sid);
   CHECK(acl.aces[0].mask == access_mask::modify);
   CHECK(acl.aces[0].trustee == "SMLAB\\smartermail-svc");
-  CHECK(evaluate_aces(acl.aces, ace_requirement{sid}).granted);
+  CHECK(smharden::common::evaluate_aces(acl.aces, smharden::common::ace_requirement{sid}).granted);
   b.grant_ace(data_dir, ace{ace_type::deny, "smartermail-svc", "", 0x10000u, 0});
   acl = b.get_acl(data_dir);
   CHECK(acl.aces[0].type == ace_type::deny);

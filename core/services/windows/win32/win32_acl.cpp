@@ -6,9 +6,9 @@
 #include <windows.h>
 // after windows.h, which it needs
 #include <aclapi.h>
+#include <smharden/common/account_names.hpp>
 
 #include "services/service_registry.hpp"
-#include "services/windows/account_names.hpp"
 #include "services/windows/win32/win32_backend.hpp"
 #include "services/windows/win32/win32_util.hpp"
 
@@ -131,7 +131,7 @@ void win32_backend::revoke_aces(const std::string& path, const std::string& trus
   const folder_acl current = get_acl(path);
   bool present = false;
   for (const auto& a : current.aces) {
-    if ((a.flags & ace_flag::inherited) == 0 && iequals(a.sid, sid_text)) present = true;
+    if ((a.flags & ace_flag::inherited) == 0 && common::iequals(a.sid, sid_text)) present = true;
   }
   if (!present) return;
   EXPLICIT_ACCESS_W access{};

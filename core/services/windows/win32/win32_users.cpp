@@ -5,9 +5,9 @@
 #include <windows.h>
 // after windows.h, which it needs
 #include <lm.h>
+#include <smharden/common/account_names.hpp>
 
 #include "services/service_registry.hpp"
-#include "services/windows/account_names.hpp"
 #include "services/windows/win32/win32_backend.hpp"
 #include "services/windows/win32/win32_errors.hpp"
 #include "services/windows/win32/win32_util.hpp"
@@ -29,13 +29,13 @@ void check_net(const char* api, const std::string& subject, NET_API_STATUS statu
 // The name of a local group: "BUILTIN\Administrators" -> "Administrators";
 // a SID (e.g. S-1-5-32-544, whose name is localised) -> its name on this machine.
 std::wstring local_group_name(const std::string& group) {
-  if (is_sid_string(group)) {
+  if (common::is_sid_string(group)) {
     const auto sid = resolve_sid(group);
     const auto name = sid ? sid_account_name(sid->get()) : std::nullopt;
     if (!name) throw_win32("LookupAccountSidW", group, win32_code::group_not_found);
     return to_wide(name->second, "group name");
   }
-  const account_name parsed = parse_account_name(group);
+  const common::account_name parsed = common::parse_account_name(group);
   if (parsed.name.empty()) throw service_error("invalid_params", "empty group name");
   return to_wide(parsed.name, "group name");
 }

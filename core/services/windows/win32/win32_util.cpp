@@ -3,9 +3,9 @@
 #include "services/windows/win32/win32_util.hpp"
 
 #include <sddl.h>
+#include <smharden/common/account_names.hpp>
 
 #include "services/service_registry.hpp"
-#include "services/windows/account_names.hpp"
 #include "services/windows/win32/win32_errors.hpp"
 
 namespace smharden::services::windows::win32 {
@@ -46,9 +46,9 @@ std::string local_computer_name() {
 }
 
 std::wstring local_user_name(const std::string& name) {
-  const account_name parsed = parse_account_name(name);
+  const common::account_name parsed = common::parse_account_name(name);
   if (parsed.name.empty()) throw service_error("invalid_params", "empty user name");
-  if (!parsed.domain.empty() && !is_local_domain(parsed.domain, local_computer_name())) {
+  if (!parsed.domain.empty() && !common::is_local_domain(parsed.domain, local_computer_name())) {
     throw service_error("invalid_params", name + " is not a local account (use \"user\" or \".\\user\")");
   }
   return to_wide(parsed.name, "user name");
@@ -58,9 +58,9 @@ namespace {
 
 // LookupAccountNameW does not know the SCM's aliases or "."; give it the form it knows.
 std::wstring lookup_form(const std::string& account) {
-  const std::string builtin = builtin_service_account(account);
+  const std::string builtin = common::builtin_service_account(account);
   if (!builtin.empty()) return to_wide(builtin, "account name");
-  const account_name parsed = parse_account_name(account);
+  const common::account_name parsed = common::parse_account_name(account);
   if (parsed.domain == ".") return to_wide(local_computer_name() + "\\" + parsed.name, "account name");
   return to_wide(account, "account name");
 }
@@ -69,7 +69,7 @@ std::wstring lookup_form(const std::string& account) {
 
 std::optional<sid_bytes> resolve_sid(const std::string& account) {
   if (account.empty()) return std::nullopt;
-  if (is_sid_string(account)) {
+  if (common::is_sid_string(account)) {
     api_buffer<void, LocalFree> sid;
     if (!ConvertStringSidToSidW(to_wide(account, "SID").c_str(), sid.out())) {
       const DWORD err = GetLastError();
