@@ -94,7 +94,7 @@ TEST_CASE("a service's writes through the run's environment: one backup, the las
   smharden::core::secret_store secrets{lab.redact};
   smharden::core::audit_log log{lab.redact, {}, SMH_LOG_ERROR};
   std::string step = "step-a";
-  auto env = smharden::core::session_env(secrets, log, lab.dir.path() / "state", lab.run.dir);
+  auto env = smharden::core::session_env(secrets, lab.redact, log, lab.dir.path() / "state", lab.run.dir);
   smharden::core::journal_writes(env, &lab.obs, step);
   smharden::services::journaled_writes writes(env);
   const auto created = lab.dir.path() / "lab" / "new.json";
@@ -122,7 +122,7 @@ TEST_CASE("a tool's write is read back and reported; a check run's environment r
   smharden::core::secret_store secrets{lab.redact};
   smharden::core::audit_log log{lab.redact, {}, SMH_LOG_ERROR};
   const std::string step = "step-a";
-  auto env = smharden::core::session_env(secrets, log, lab.dir.path() / "state");
+  auto env = smharden::core::session_env(secrets, lab.redact, log, lab.dir.path() / "state");
   smharden::core::journal_writes(env, &lab.obs, step);
   smharden::services::journaled_writes writes(env);
   writes.write(lab.file, "v2\n");
