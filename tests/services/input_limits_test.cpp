@@ -73,10 +73,10 @@ TEST_CASE("iis: a dynamic limit beyond uint32 is refused, not written as 0", "[s
 TEST_CASE("iis: ssl_flags beyond uint32 is refused", "[services][numbers][iis]") {
   iis_lab f;
   const std::string message = message_of([&] {
-    f.call("iis.bindings.set", {{"site", "SmarterMail"},
-                                {"bindings", json::array({{{"protocol", "http"},
-                                                           {"binding_information", "*:80:"},
-                                                           {"ssl_flags", 4294967296ULL}}})}});
+    f.call("iis.bindings.set",
+           {{"site", "SmarterMail"},
+            {"bindings",
+             json::array({{{"protocol", "http"}, {"binding_information", "*:80:"}, {"ssl_flags", 4294967296ULL}}})}});
   });
   CHECK(message.find("ssl_flags must be an integer from 0 to 4294967295") != std::string::npos);
 }
@@ -85,15 +85,18 @@ TEST_CASE("smartermail: IDS numbers beyond a 32-bit int are refused, not wrapped
   sm_lab f;
   const json before = f.call("smartermail.ids.rules.get")["rules"];
   for (const json& n : {json(4294967296ULL), json(2147483648LL), json(-5)}) {
-    json rule = {{"type", "password_brute_force_by_ip"}, {"time_frame_minutes", n}, {"threshold", 5},
-                 {"block_minutes", 60}};
-    const std::string message =
-        message_of([&] { f.call("smartermail.ids.rules.set", {{"rules", json::array({rule})}}); });
+    json rule = {
+        {"type", "password_brute_force_by_ip"}, {"time_frame_minutes", n}, {"threshold", 5}, {"block_minutes", 60}};
+    const std::string message = message_of([&] {
+      f.call("smartermail.ids.rules.set", {{"rules", json::array({rule})}});
+    });
     INFO(n.dump());
     CHECK(message.find("\"time_frame_minutes\" must be an integer from 0 to 2147483647") != std::string::npos);
   }
   CHECK(f.call("smartermail.ids.rules.get")["rules"] == before);
-  json rule = {{"type", "password_brute_force_by_ip"}, {"time_frame_minutes", 2147483647}, {"threshold", 5},
+  json rule = {{"type", "password_brute_force_by_ip"},
+               {"time_frame_minutes", 2147483647},
+               {"threshold", 5},
                {"block_minutes", 60}};
   f.call("smartermail.ids.rules.set", {{"rules", json::array({rule})}});
   const json after = f.call("smartermail.ids.rules.get")["rules"];
@@ -131,8 +134,9 @@ TEST_CASE("deep SmarterMail lab data is refused, not a crash", "[services][limit
   CHECK(message.find("ids-rules.json: /rules/0/0/") != std::string::npos);
   CHECK(message.find("expected JSON nested at most 128 levels deep") != std::string::npos);
   smharden::util::write_file_atomic(f.dir.path() / "smartermail" / "version.json", R"({"version": 1e400})");
-  CHECK(message_of([&] { f.call("smartermail.version.get"); })
-            .find("version.json: /version, line 1, column 17: expected a number within the range of a double") !=
+  CHECK(message_of([&] {
+          f.call("smartermail.version.get");
+        }).find("version.json: /version, line 1, column 17: expected a number within the range of a double") !=
         std::string::npos);
 }
 
