@@ -51,8 +51,8 @@ TEST_CASE("cli: a FIFO or /dev/zero as --profile fails at once with exit 2", "[c
 
 TEST_CASE("cli: a profile nested 20 000 levels deep is refused, not a crash", "[cli][limits]") {
   cli_lab lab("smharden-cli-deep");
-  const auto profile =
-      lab.write("deep.json", R"({"vars": {"a": )" + nested(20000) + R"(}, "steps": {"accounts": {"params": {"user_name": "${a}"}}}})");
+  const auto profile = lab.write("deep.json", R"({"vars": {"a": )" + nested(20000) +
+                                                  R"(}, "steps": {"accounts": {"params": {"user_name": "${a}"}}}})");
   for (const char* command : {"validate", "check", "apply"}) {
     std::vector<std::string> args = {command};
     if (std::string(command) == "validate") {
@@ -82,8 +82,8 @@ TEST_CASE("cli: a variable referring to itself is refused, no user named ${a} is
 
 TEST_CASE("cli: a NUL in a user name is refused before anything runs", "[cli][limits]") {
   cli_lab lab("smharden-cli-nul");
-  const auto profile =
-      lab.write("nul.json", R"({"steps": {"accounts": {"params": {"user_name": "svc\u0000evil", "password_secret": "pw"}}}})");
+  const auto profile = lab.write(
+      "nul.json", R"({"steps": {"accounts": {"params": {"user_name": "svc\u0000evil", "password_secret": "pw"}}}})");
   const cli_result r = lab.cli().run({"apply", "--yes", "--profile", profile.string(), "--target", lab.target()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("/steps/accounts/params/user_name: expected text without control characters, found a string "
@@ -98,23 +98,33 @@ TEST_CASE("cli: numbers out of their field's range are refused by the schema", "
     const char* params;
     const char* pointer;
   };
-  for (const example& e : {
-           example{"iis-ip", R"({"dynamic": {"deny_by_concurrent_requests": {"max_concurrent_requests": 4294967296}}})",
-                   "/steps/iis-ip/params/dynamic/deny_by_concurrent_requests/max_concurrent_requests"},
-           example{"iis-ip", R"({"dynamic": {"deny_by_request_rate": {"request_interval_ms": 99999999999}}})",
-                   "/steps/iis-ip/params/dynamic/deny_by_request_rate/request_interval_ms"},
-           example{"sm-ids",
-                   R"({"rules": [{"type": "harvesting", "time_frame_minutes": 2147483648, "threshold": 1, "block_minutes": 1}]})",
-                   "/steps/sm-ids/params/rules/0/time_frame_minutes"},
-           example{"sm-ids",
-                   R"({"rules": [{"type": "harvesting", "time_frame_minutes": 1, "threshold": 4294967296, "block_minutes": 1}]})",
-                   "/steps/sm-ids/params/rules/0/threshold"},
-           example{"sm-version", R"({"min_build": "100.0.10000000000"})", "/steps/sm-version/params/min_build"},
-       }) {
-    const auto profile = lab.write("n.json", std::string(R"({"steps": {")") + e.step + R"(": {"params": )" +
-                                                 e.params + "}}}");
+  for (
+      const example& e : {
+          example{"iis-ip", R"({"dynamic": {"deny_by_concurrent_requests": {"max_concurrent_requests": 4294967296}}})",
+                  "/steps/iis-ip/params/dynamic/deny_by_concurrent_requests/max_concurrent_requests"},
+          example{"iis-ip", R"({"dynamic": {"deny_by_request_rate": {"request_interval_ms": 99999999999}}})",
+                  "/steps/iis-ip/params/dynamic/deny_by_request_rate/request_interval_ms"},
+          example{
+              "sm-ids",
+              R"({"rules": [{"type": "harvesting", "time_frame_minutes": 2147483648, "threshold": 1, "block_minutes": 1}]})",
+              "/steps/sm-ids/params/rules/0/time_frame_minutes"},
+          example{
+              "sm-ids",
+              R"({"rules": [{"type": "harvesting", "time_frame_minutes": 1, "threshold": 4294967296, "block_minutes": 1}]})",
+              "/steps/sm-ids/params/rules/0/threshold"},
+          example{"sm-version", R"({"min_build": "100.0.10000000000"})", "/steps/sm-version/params/min_build"},
+          example{"iis-ip", nullptr, "/steps/iis-ip/params/allow"},
+      }) {
+    std::string params = e.params != nullptr ? e.params : "";
+    if (e.params == nullptr) {  // 2 001 allow entries: one more than iis-ip takes
+      params = R"({"allow": ["10.0.0.1")";
+      for (int i = 0; i < 2000; ++i) params += R"(, "10.0.0.1")";
+      params += "]}";
+    }
+    const auto profile =
+        lab.write("n.json", std::string(R"({"steps": {")") + e.step + R"(": {"params": )" + params + "}}}");
     const cli_result r = lab.cli().run({"validate", profile.string()});
-    INFO(e.params << "\n" << r.err);
+    INFO(params.substr(0, 200) << "\n" << r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(profile.string() + ": " + e.pointer + ": expected") != std::string::npos);
   }
@@ -129,8 +139,7 @@ TEST_CASE("cli: 1e400 in a profile and a deep target file name the file and the 
   CHECK(r.err.find("json.exception") == std::string::npos);
 
   lab.init_lab();
-  const auto target = lab.write("target.json", R"({"kind": "lab", "root": "lab", "x": )" +
-                                                   nested(100000) + "}");
+  const auto target = lab.write("target.json", R"({"kind": "lab", "root": "lab", "x": )" + nested(100000) + "}");
   const auto ok = lab.write("ok.json", R"({"steps": {"sm-version": {}}})");
   const cli_result t = lab.cli().run({"check", "--profile", ok.string(), "--target", target.string()});
   INFO(t.err);
