@@ -13,6 +13,7 @@
 
 #include "base/did_you_mean.hpp"
 #include "base/errors.hpp"
+#include "profile/param_text_check.hpp"
 #include "profile/problem_text.hpp"
 #include "profile/profile.hpp"
 
@@ -437,6 +438,7 @@ void validate_params(const profile& p, const std::map<std::string, json>& schema
     }
     std::vector<step_problem> problems;
     validate_step(step, it->second, problems);
+    for (std::string& text : control_character_problems(step)) problems.push_back({0, std::move(text)});
     std::stable_sort(problems.begin(), problems.end(),
                      [](const step_problem& a, const step_problem& b) { return a.param_rank < b.param_rank; });
     for (auto& problem : problems) lines.push_back(std::move(problem.text));

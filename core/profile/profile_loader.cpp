@@ -3,14 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
-#include <regex>
-#include <set>
 #include <smharden/common/ip_range.hpp>
-#include <sstream>
+#include <unordered_map>
 
 #include "base/did_you_mean.hpp"
 #include "base/errors.hpp"
+#include "base/json_reader.hpp"
 #include "profile/problem_text.hpp"
 #include "profile/profile.hpp"
 #include "profile/var_substitution.hpp"
@@ -54,99 +52,9 @@ void expect(const profile_file& f, const ordered_json& v, const std::string& poi
   if (v.type() != type) fail(f.display, pointer, expected, describe_typed(v), fix);
 }
 
-std::string read_text(const fs::path& path, const std::string& display) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    std::string reason = fs::exists(path, ec) ? "a file that cannot be read" : "no such file";
-    throw profile_error(
-        fmt::format("{}: expected a readable profile file, found {}. Fix: check the path and the "
-                    "file's permissions",
-                    display, reason));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// JSON parsers keep only the last of two equal keys; in a profile that
-// silently drops a step or a setting, so a repeated key is an error.
-class duplicate_key_check {
- public:
-  explicit duplicate_key_check(const std::string& display) : display_(display) {}
-
-  bool operator()(int /*depth*/, ordered_json::parse_event_t event, ordered_json& parsed) {
-    using event_t = ordered_json::parse_event_t;
-    switch (event) {
-      case event_t::object_start:
-      case event_t::array_start:
-        count_element();
-        frames_.push_back({event == event_t::array_start, {}, {}, 0});
-        break;
-      case event_t::key: {
-        frame& top = frames_.back();
-        top.key = parsed.get<std::string>();
-        if (!top.keys.insert(top.key).second) {
-          fail(display_, pointer(), "each key once per object", fmt::format("\"{}\" a second time", top.key),
-               "merge the two entries into one (JSON keeps only the last)");
-        }
-        break;
-      }
-      case event_t::value:
-        count_element();
-        break;
-      case event_t::object_end:
-      case event_t::array_end:
-        frames_.pop_back();
-        break;
-    }
-    return true;
-  }
-
- private:
-  struct frame {
-    bool is_array;
-    std::string key;
-    std::set<std::string> keys;
-    std::size_t count;  ///< elements seen so far (arrays)
-  };
-
-  void count_element() {
-    if (!frames_.empty() && frames_.back().is_array) ++frames_.back().count;
-  }
-
-  std::string pointer() const {
-    std::string out;
-    for (const frame& f : frames_) {
-      out = f.is_array ? pointer_append(out, std::to_string(f.count - 1)) : pointer_append(out, f.key);
-    }
-    return out;
-  }
-
-  const std::string& display_;
-  std::vector<frame> frames_;
-};
-
-ordered_json parse_json(const std::string& text, const std::string& display) {
-  try {
-    return ordered_json::parse(text, duplicate_key_check(display));
-  } catch (const ordered_json::parse_error& e) {
-    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 5: <detail>".
-    std::string what = e.what();
-    static const std::regex position(R"(at line (\d+), column (\d+): (.*))");
-    std::smatch m;
-    std::string line = "?", column = "?", detail = what;
-    if (std::regex_search(what, m, position)) {
-      line = m[1];
-      column = m[2];
-      detail = m[3];
-    }
-    throw profile_error(
-        fmt::format("{}: line {}, column {}: expected valid JSON, found {}. Fix: correct the JSON at "
-                    "that position (a missing or trailing comma, or a missing quote, is the usual "
-                    "cause)",
-                    display, line, column, detail));
-  }
+ordered_json read_profile_json(const fs::path& path, const std::string& display) {
+  return read_ordered_json_file(path, json_read_options{profile_json_limits, json_blame::profile, true, "profile"},
+                                display);
 }
 
 // Checks the shape of one file (not yet merged) so every error names the file that has it.
@@ -263,14 +171,15 @@ std::string relative_to(const fs::path& path, const fs::path& base_dir) {
 // Leaf first; stops at the first file without "extends".
 std::vector<profile_file> read_chain(const fs::path& leaf) {
   std::vector<profile_file> chain;
+  std::unordered_map<std::string, std::size_t> position;  // absolute path -> index in chain
   fs::path next = leaf;
   std::string display = leaf.lexically_normal().string();
   for (;;) {
     std::error_code ec;
     fs::path absolute = fs::weakly_canonical(fs::absolute(next), ec);
     if (ec) absolute = fs::absolute(next).lexically_normal();
-    auto seen = std::find_if(chain.begin(), chain.end(), [&](const profile_file& f) { return f.absolute == absolute; });
-    if (seen != chain.end()) {
+    if (auto found = position.find(absolute.string()); found != position.end()) {
+      const auto seen = chain.begin() + static_cast<std::ptrdiff_t>(found->second);
       const fs::path leaf_dir = chain.front().absolute.parent_path();
       std::vector<std::string> names;
       for (auto it = seen; it != chain.end(); ++it) names.push_back(relative_to(it->absolute, leaf_dir));
@@ -278,7 +187,8 @@ std::vector<profile_file> read_chain(const fs::path& leaf) {
       fail(chain.back().display, "/extends", "an extends chain that ends in a profile without \"extends\"",
            fmt::format("a loop: {}", fmt::join(names, " -> ")), "remove or change \"extends\" in one of these files");
     }
-    profile_file f{absolute, display, parse_json(read_text(next, display), display)};
+    position.emplace(absolute.string(), chain.size());
+    profile_file f{absolute, display, read_profile_json(next, display)};
     check_file(f);
     bool has_base = f.doc.contains("extends");
     std::string base = has_base ? f.doc["extends"].get<std::string>() : "";
@@ -287,7 +197,7 @@ std::vector<profile_file> read_chain(const fs::path& leaf) {
 
     const fs::path base_path = next.parent_path() / fs::path(base);
     std::error_code exists_ec;
-    if (!fs::is_regular_file(base_path, exists_ec)) {
+    if (!fs::exists(base_path, exists_ec)) {
       fail(chain.back().display, "/extends", "the path of an existing profile, relative to this file",
            fmt::format("\"{}\" ({} does not exist)", base, base_path.lexically_normal().string()),
            "correct the path; it is relative to the folder of the file that says \"extends\"");
@@ -298,15 +208,101 @@ std::vector<profile_file> read_chain(const fs::path& leaf) {
 }
 
 // Objects merge key by key (recursively); anything else replaces; null removes (RFC 7386).
-void merge_into(ordered_json& target, const ordered_json& patch) {
-  for (const auto& [key, value] : patch.items()) {
-    if (value.is_null()) {
-      target.erase(key);
-    } else if (value.is_object() && target.contains(key) && target[key].is_object()) {
-      merge_into(target[key], value);
-    } else {
-      target[key] = value;
+// Linear in both objects' sizes: ordered_json's own lookups search the object.
+ordered_json merged(const ordered_json& target, const ordered_json& patch) {
+  std::unordered_map<std::string_view, const ordered_json*> changes;
+  changes.reserve(patch.size());
+  for (const auto& [key, value] : patch.get_ref<const ordered_json::object_t&>()) changes[key] = &value;
+  ordered_json out = ordered_json::object();
+  auto& members = out.get_ref<ordered_json::object_t&>();
+  members.reserve(target.size() + patch.size());
+  for (const auto& [key, value] : target.get_ref<const ordered_json::object_t&>()) {
+    auto change = changes.find(key);
+    if (change == changes.end()) {
+      members.emplace_back(key, value);
+      continue;
     }
+    const ordered_json& replacement = *change->second;
+    changes.erase(change);
+    if (replacement.is_null()) continue;
+    members.emplace_back(key, replacement.is_object() && value.is_object() ? merged(value, replacement) : replacement);
+  }
+  for (const auto& [key, value] : patch.get_ref<const ordered_json::object_t&>()) {
+    if (!value.is_null() && changes.count(key) != 0) members.emplace_back(key, value);
+  }
+  return out;
+}
+
+// Variables and steps merge along the chain; both are looked up by name in constant time.
+struct chain_merge {
+  profile& out;
+  std::vector<step_config> steps;
+  std::unordered_map<std::string, std::size_t> step_index;
+  std::unordered_map<std::string, std::size_t> var_index;
+  std::unordered_map<std::string, std::string> var_files;
+
+  void add_vars(const profile_file& f) {
+    auto& members = out.vars.get_ref<ordered_json::object_t&>();
+    for (const auto& [name, value] : f.doc["vars"].get_ref<const ordered_json::object_t&>()) {
+      var_files[name] = f.display;
+      auto [it, added] = var_index.emplace(name, members.size());
+      if (added) {
+        members.emplace_back(name, value);
+      } else {
+        (members.begin() + static_cast<std::ptrdiff_t>(it->second))->second = value;
+      }
+    }
+  }
+
+  void add_steps(const profile_file& f) {
+    for (const auto& [id, step] : f.doc["steps"].items()) {
+      auto [index, added] = step_index.emplace(id, steps.size());
+      if (added) {
+        step_config s;
+        s.id = id;
+        s.order = steps.size();
+        s.file = f.display;
+        s.pointer = pointer_append("/steps", id);
+        steps.push_back(std::move(s));
+      }
+      step_config& it = steps[index->second];
+      if (step.contains("enabled")) it.enabled = step["enabled"].get<bool>();
+      if (step.contains("severity")) it.severity = step["severity"].get<std::string>();
+      if (step.contains("params")) {
+        it.params = merged(it.params, step["params"]);
+        for (const auto& [name, value] : step["params"].items()) {
+          if (value.is_null()) {
+            it.param_files.erase(name);
+          } else {
+            it.param_files[name] = f.display;
+          }
+        }
+        it.file = f.display;
+      }
+    }
+  }
+};
+
+// A waiver names a step of the merged profile; a typo would otherwise waive nothing, silently.
+void check_waiver_steps(const profile& p, const std::unordered_map<std::string, std::size_t>& step_index) {
+  std::vector<std::string> ids;
+  for (const waiver& w : p.waivers) {
+    if (step_index.count(w.step) != 0) continue;
+    if (ids.empty()) {
+      for (const step_config& s : p.steps) ids.push_back(s.id);
+    }
+    fail(w.file, w.pointer + "/step", "the id of a step of this profile (or of one it extends)",
+         describe_typed(ordered_json(w.step)),
+         "correct the step id, add the step, or remove the waiver." + did_you_mean(w.step, ids));
+  }
+}
+
+void check_depth(const step_config& s, const std::string& name, const ordered_json& value) {
+  if (json_depth(value) + 1 > profile_json_limits.max_depth) {
+    fail(s.file, pointer_append(s.pointer + "/params", name),
+         fmt::format("params nested at most {} levels deep once variables are substituted",
+                     profile_json_limits.max_depth),
+         "deeper nesting", "use variables that hold flatter values");
   }
 }
 
@@ -317,17 +313,15 @@ profile load_profile(const fs::path& file) {
   std::reverse(chain.begin(), chain.end());  // base first
 
   profile out;
-  std::vector<step_config> steps;
+  chain_merge merge{out, {}, {}, {}, {}};
   for (const profile_file& f : chain) {
     const ordered_json& doc = f.doc;
     out.chain.push_back(f.absolute);
-    if (doc.contains("vars")) {
-      for (const auto& [name, value] : doc["vars"].items()) out.vars[name] = value;
-    }
+    if (doc.contains("vars")) merge.add_vars(f);
     if (doc.contains("management_cidrs")) {
       out.management_cidrs = doc["management_cidrs"].get<std::vector<std::string>>();
     }
-    if (doc.contains("health")) merge_into(out.health, doc["health"]);
+    if (doc.contains("health")) out.health = merged(out.health, doc["health"]);
     if (doc.contains("waivers")) {
       const ordered_json& waivers = doc["waivers"];
       for (std::size_t i = 0; i < waivers.size(); ++i) {
@@ -342,45 +336,24 @@ profile load_profile(const fs::path& file) {
         out.waivers.push_back(std::move(wv));
       }
     }
-    if (!doc.contains("steps")) continue;
-    for (const auto& [id, step] : doc["steps"].items()) {
-      auto it = std::find_if(steps.begin(), steps.end(), [&key = id](const step_config& s) { return s.id == key; });
-      if (it == steps.end()) {
-        step_config s;
-        s.id = id;
-        s.order = steps.size();
-        s.file = f.display;
-        s.pointer = pointer_append("/steps", id);
-        steps.push_back(std::move(s));
-        it = steps.end() - 1;
-      }
-      if (step.contains("enabled")) it->enabled = step["enabled"].get<bool>();
-      if (step.contains("severity")) it->severity = step["severity"].get<std::string>();
-      if (step.contains("params")) {
-        merge_into(it->params, step["params"]);
-        for (const auto& [name, value] : step["params"].items()) {
-          if (value.is_null()) {
-            it->param_files.erase(name);
-          } else {
-            it->param_files[name] = f.display;
-          }
-        }
-        it->file = f.display;
-      }
-    }
+    if (doc.contains("steps")) merge.add_steps(f);
   }
 
   // Variables resolve against the merged "vars", so a leaf can change a value its base uses.
-  for (step_config& s : steps) {
+  var_resolver vars(out.vars, merge.var_files);
+  for (step_config& s : merge.steps) {
     ordered_json params = ordered_json::object();
+    auto& members = params.get_ref<ordered_json::object_t&>();
     for (const auto& [name, value] : s.params.items()) {
       auto origin = s.param_files.find(name);
       const std::string& origin_file = origin != s.param_files.end() ? origin->second : s.file;
-      params[name] = substitute_vars(value, out.vars, origin_file, pointer_append(s.pointer + "/params", name));
+      members.emplace_back(name, vars.substitute(value, origin_file, pointer_append(s.pointer + "/params", name)));
+      check_depth(s, name, members.back().second);
     }
     s.params = std::move(params);
   }
-  out.steps = std::move(steps);
+  out.steps = std::move(merge.steps);
+  check_waiver_steps(out, merge.step_index);
 
   const ordered_json& leaf = chain.back().doc;
   out.name = leaf.contains("name") ? leaf["name"].get<std::string>() : file.stem().string();

@@ -5,6 +5,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "base/errors.hpp"
+#include "base/json_reader.hpp"
 #include "graph/semver.hpp"
 
 namespace smharden::core {
@@ -83,8 +85,15 @@ json plugin_manifest::to_json() const {
 
 plugin_manifest parse_manifest(const char* text) {
   if (text == nullptr) throw std::invalid_argument("manifest: missing (manifest_json is NULL)");
-  const json m = json::parse(text, nullptr, false);
-  if (m.is_discarded()) throw std::invalid_argument("manifest: not valid JSON");
+  json m;
+  try {
+    m = core::parse_json(text, "manifest", core::json_read_options{core::manifest_json_limits});
+  } catch (const core::error& e) {
+    // A syntax error keeps the short text plugin authors know; a limit says which and where.
+    const std::string what = e.what();
+    if (what.find("expected valid JSON") != std::string::npos) throw std::invalid_argument("manifest: not valid JSON");
+    throw std::invalid_argument(what);
+  }
   if (!m.is_object()) throw std::invalid_argument("manifest: must be a JSON object");
 
   plugin_manifest out;

@@ -4,10 +4,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
 #include "base/durable_write.hpp"
 #include "base/errors.hpp"
+#include "base/json_reader.hpp"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -76,10 +76,9 @@ void journal_writer::append_torn_for_test(const json& record) {
 }
 
 journal_contents read_journal(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) fail(file, "cannot read (does the run folder still exist?)");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) fail(file, "cannot read");
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) fail(file, "cannot read (does the run folder still exist?)");
+  const std::string text = core::read_regular_file(file, core::own_json_limits.max_bytes, core::json_blame::data);
   journal_contents out;
   std::size_t pos = 0;
   std::size_t line_no = 0;
@@ -90,9 +89,15 @@ journal_contents read_journal(const std::filesystem::path& file) {
     const std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
     pos = nl == std::string::npos ? text.size() : nl + 1;
     if (line.empty()) continue;
-    json record = json::parse(line, nullptr, false);
+    json record;
+    try {
+      record = core::parse_json(line, fmt::format("{} line {}", file.string(), line_no),
+                                core::json_read_options{core::own_json_limits});
+    } catch (const core::error&) {
+      record = json();  // torn or damaged: judged below
+    }
     const bool complete = nl != std::string::npos;
-    if (!complete || record.is_discarded() || !record.is_object()) {
+    if (!complete || !record.is_object()) {
       if (last) {
         out.torn_tail = true;
         break;

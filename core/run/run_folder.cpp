@@ -6,6 +6,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/errors.hpp"
+#include "base/json_reader.hpp"
 #include "run/journal_file.hpp"
 
 namespace smharden::journal {
@@ -16,8 +17,13 @@ rollback_state rollback_state::load(const run_folder& run) {
   rollback_state s;
   std::error_code ec;
   if (!std::filesystem::exists(run.rollback_state(), ec)) return s;
-  json j = json::parse(util::read_file(run.rollback_state()), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
+  json j;
+  try {
+    j = core::read_json_file(run.rollback_state(), core::json_read_options{core::own_json_limits});
+  } catch (const core::error&) {
+    j = json();  // refused below with what to do
+  }
+  if (!j.is_object()) {
     throw core::runtime_error(
         fmt::format("{}: not a JSON object; it records what earlier rollbacks undid. Delete it "
                     "to roll back everything again (undo calls are safe to replay)",

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/errors.hpp"
+#include "base/json_reader.hpp"
 #include "registry/plugin_manifest.hpp"
 #include "run/findings.hpp"
 #include "run/restart_table.hpp"
@@ -13,7 +15,12 @@ using nlohmann::json;
 
 json parse_object(const char* text) {
   if (text == nullptr) return json();
-  json j = json::parse(text, nullptr, false);
+  json j;
+  try {
+    j = parse_json(text, "plugin result", json_read_options{own_json_limits});
+  } catch (const error&) {
+    return json();  // not usable: the caller reports the step's result as malformed
+  }
   return j.is_object() ? j : json();
 }
 

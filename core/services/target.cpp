@@ -2,24 +2,19 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-
 #include "base/errors.hpp"
+#include "base/json_reader.hpp"
 
 namespace smharden::services {
 namespace {
 
 nlohmann::json read_target_file(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw core::usage_error(fmt::format("cannot read target file {}", file.string()));
-  try {
-    nlohmann::json j = nlohmann::json::parse(in);
-    if (!j.is_object())
-      throw core::profile_error(fmt::format("{}: a target file must hold a JSON object", file.string()));
-    return j;
-  } catch (const nlohmann::json::parse_error& e) {
-    throw core::profile_error(fmt::format("{}: not valid JSON ({})", file.string(), e.what()));
-  }
+  // The target file configures the run like a profile does: its problems are usage errors (exit 2).
+  nlohmann::json j = core::read_json_file(
+      file, core::json_read_options{core::target_json_limits, core::json_blame::profile, false, "target"});
+  if (!j.is_object())
+    throw core::profile_error(fmt::format("{}: a target file must hold a JSON object", file.string()));
+  return j;
 }
 
 target folder_target(target_kind kind, const std::string& dir) {

@@ -62,10 +62,10 @@ plan make_plan(const json& params, const json& current) {
       differs = true;
       p.findings.push_back({"binding-missing:" + label(w), "The SmarterMail site lacks the allowed binding " + label(w),
                             "", nullptr, w, "Add the binding " + label(w) + ".", true});
-    } else if (w.contains("ssl_flags") && have->value("ssl_flags", 0) != w["ssl_flags"]) {
+    } else if (w.contains("ssl_flags") && have->value("ssl_flags", 0LL) != w["ssl_flags"]) {
       differs = true;
       p.findings.push_back({"binding-ssl-flags:" + label(w), "The binding " + label(w) + " has other sslFlags", "",
-                            have->value("ssl_flags", 0), w["ssl_flags"], "Set sslFlags on the binding.", true});
+                            have->value("ssl_flags", 0LL), w["ssl_flags"], "Set sslFlags on the binding.", true});
     }
   }
   if (differs) {

@@ -203,16 +203,16 @@ void plan_dynamic(const json& params, const json& cur, plan& p) {
         cc.value("enabled", false), wc.value("enabled", true), "enabled", "deny_by_concurrent_requests");
   if (wc.value("enabled", true)) {
     check("dynamic-concurrent-limit", "The concurrent-request limit differs from the profile",
-          cc.value("max_concurrent_requests", 5), wc.value("max_concurrent_requests", 10), "max_concurrent_requests",
-          "deny_by_concurrent_requests");
+          cc.value("max_concurrent_requests", 5LL), wc.value("max_concurrent_requests", 10LL),
+          "max_concurrent_requests", "deny_by_concurrent_requests");
   }
   check("dynamic-rate-enabled", "Blocking by request rate is not as the profile wants", rr.value("enabled", false),
         wr.value("enabled", true), "enabled", "deny_by_request_rate");
   if (wr.value("enabled", true)) {
     check("dynamic-rate-max-requests", "The request-rate limit (requests per interval) differs from the profile",
-          rr.value("max_requests", 20), wr.value("max_requests", 30), "max_requests", "deny_by_request_rate");
+          rr.value("max_requests", 20LL), wr.value("max_requests", 30LL), "max_requests", "deny_by_request_rate");
     check("dynamic-rate-interval", "The request-rate interval differs from the profile",
-          rr.value("request_interval_ms", 200), wr.value("request_interval_ms", 300), "request_interval_ms",
+          rr.value("request_interval_ms", 200LL), wr.value("request_interval_ms", 300LL), "request_interval_ms",
           "deny_by_request_rate");
   }
   if (set.empty()) return;

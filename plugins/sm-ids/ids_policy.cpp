@@ -5,9 +5,9 @@ namespace {
 
 json values_of(const json& rule) {
   return {{"action", rule.value("action", "")},
-          {"time_frame_minutes", rule.value("time_frame_minutes", 0)},
-          {"threshold", rule.value("threshold", 0)},
-          {"block_minutes", rule.value("block_minutes", 0)}};
+          {"time_frame_minutes", rule.value("time_frame_minutes", 0LL)},
+          {"threshold", rule.value("threshold", 0LL)},
+          {"block_minutes", rule.value("block_minutes", 0LL)}};
 }
 
 bool same_scope(const json& have, const json& want) {
@@ -50,14 +50,14 @@ plan make_plan(const json& current, const json& params) {
       if (same_scope(have, want)) found.push_back(values_of(have));
     }
     const json desired = {{"action", "block"},
-                          {"time_frame_minutes", want.value("time_frame_minutes", 0)},
-                          {"threshold", want.value("threshold", 0)},
-                          {"block_minutes", want.value("block_minutes", 0)}};
+                          {"time_frame_minutes", want.value("time_frame_minutes", 0LL)},
+                          {"threshold", want.value("threshold", 0LL)},
+                          {"block_minutes", want.value("block_minutes", 0LL)}};
     finding f;
     f.id = "rule:" + type + (want.value("service", "").empty() ? "" : ":" + want.value("service", ""));
-    f.title = "IDS rule " + type + " is missing or weaker than " + std::to_string(want.value("threshold", 0)) +
-              " failures / " + std::to_string(want.value("time_frame_minutes", 0)) + " min -> block " +
-              std::to_string(want.value("block_minutes", 0)) + " min";
+    f.title = "IDS rule " + type + " is missing or weaker than " + std::to_string(want.value("threshold", 0LL)) +
+              " failures / " + std::to_string(want.value("time_frame_minutes", 0LL)) + " min -> block " +
+              std::to_string(want.value("block_minutes", 0LL)) + " min";
     f.current = found;
     f.desired = desired;
     // Edit the first blocking rule of this type, else add a rule.

@@ -48,9 +48,17 @@ std::vector<finding> check(const json& version, const json& params) {
     out.push_back(f);
     return out;
   }
+  if (!want) {  // what cannot be compared is never compliant
+    f.id = "unreadable-minimum";
+    f.title = "The minimum build \"" + minimum + "\" cannot be compared with build " + build;
+    f.severity = "critical";
+    f.remediation = "set min_build to up to four numbers of at most 9 digits each, e.g. \"100.0.9511\"";
+    out.push_back(f);
+    return out;
+  }
   // Compare major.minor.build; a revision (100.0.8930.39839) does not change the fix level.
-  if (want && std::array<long long, 3>{(*have)[0], (*have)[1], (*have)[2]} <
-                  std::array<long long, 3>{(*want)[0], (*want)[1], (*want)[2]}) {
+  if (std::array<long long, 3>{(*have)[0], (*have)[1], (*have)[2]} <
+      std::array<long long, 3>{(*want)[0], (*want)[1], (*want)[2]}) {
     f.id = "outdated-build";
     f.title = "SmarterMail build " + build + " is older than " + minimum +
               " (CVE-2026-23760: unauthenticated reset of a system administrator's password, in CISA KEV)";

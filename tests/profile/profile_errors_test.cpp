@@ -169,7 +169,10 @@ TEST_CASE("a leaf can remove a base param with null", "[profile]") {
 TEST_CASE("waiver errors", "[profile][errors]") {
   temp_profiles t;
   auto waiver_error = [&](const std::string& waiver) {
-    t.write("w.json", R"({"waivers": [{"step": "acl", "reason": "ok", "expires": "2026-01-01"}, )" + waiver + "]}");
+    // A waiver names a step of the profile (an unknown step is its own error, tested elsewhere).
+    t.write("w.json",
+            R"({"steps": {"acl": {}}, "waivers": [{"step": "acl", "reason": "ok", "expires": "2026-01-01"}, )" +
+                waiver + "]}");
     return t.load_error("w.json");
   };
   const std::string w = t.path("w.json");

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 namespace smharden::services::iis {
 namespace {
@@ -35,13 +36,28 @@ void validate_binding_information(std::string_view protocol, std::string_view in
 
 const char* bool_text(bool b) { return b ? "true" : "false"; }
 
-std::optional<unsigned> optional_uint(const json& params, const char* key) {
+std::optional<std::uint32_t> uint32_value(const json& value) {
+  if (value.is_number_unsigned()) {
+    const auto v = value.get<std::uint64_t>();
+    if (v <= std::numeric_limits<std::uint32_t>::max()) return static_cast<std::uint32_t>(v);
+  } else if (value.is_number_integer()) {
+    const auto v = value.get<std::int64_t>();
+    if (v >= 0 && v <= std::int64_t{std::numeric_limits<std::uint32_t>::max()}) return static_cast<std::uint32_t>(v);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint32_t> optional_uint(const json& params, const char* key) {
   const auto it = params.find(key);
   if (it == params.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number_integer() || it->get<long long>() < 0) {
-    throw service_error("invalid_params", fmt::format("parameter \"{}\" must be a non-negative integer", key));
+  const auto v = uint32_value(*it);
+  if (!v) {
+    throw service_error("invalid_params",
+                        fmt::format("parameter \"{}\" must be an integer from 0 to 4294967295 (IIS stores it as a "
+                                    "uint), found {}",
+                                    key, it->dump()));
   }
-  return it->get<unsigned>();
+  return v;
 }
 
 json binding_params(const json& b) {
@@ -51,8 +67,9 @@ json binding_params(const json& b) {
               {"binding_information", require_string(b, "binding_information")}};
   validate_binding_information(out["protocol"].get<std::string>(), out["binding_information"].get<std::string>());
   if (b.contains("ssl_flags") && !b["ssl_flags"].is_null()) {
-    if (!b["ssl_flags"].is_number_integer() || b["ssl_flags"].get<long long>() < 0)
-      throw service_error("invalid_params", "ssl_flags must be a non-negative integer");
+    if (!uint32_value(b["ssl_flags"]))
+      throw service_error("invalid_params",
+                          "ssl_flags must be an integer from 0 to 4294967295 (IIS stores it as a uint)");
     out["ssl_flags"] = b["ssl_flags"];
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <iterator>
 #include <optional>
 #include <span>
@@ -17,7 +18,10 @@
 
 namespace smharden::services::iis {
 
-std::optional<unsigned> optional_uint(const json& params, const char* key);
+/// `value` when it is an integer an IIS uint attribute can hold (0 to 4294967295), else nullopt.
+std::optional<std::uint32_t> uint32_value(const json& value);
+/// The parameter as a uint attribute value; throws invalid_params when out of that range.
+std::optional<std::uint32_t> optional_uint(const json& params, const char* key);
 
 /// A required string param that must be one of `allowed` (case-insensitive); returns its spelling in `allowed`.
 template <size_t N>

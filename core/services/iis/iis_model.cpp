@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cstdint>
 
 #include "services/service_registry.hpp"
 
@@ -104,14 +106,12 @@ std::string effective(pugi::xml_node site_el, pugi::xml_node server_el, const ch
   return std::string(fallback);
 }
 
+// A uint attribute as IIS reads it: decimal digits, at most 4294967295; anything else is the fallback.
 unsigned long parse_uint(const std::string& text, unsigned long fallback) {
-  try {
-    size_t used = 0;
-    const unsigned long v = std::stoul(text, &used);
-    return used == text.size() ? v : fallback;
-  } catch (const std::exception&) {
-    return fallback;
-  }
+  std::uint32_t v = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  return ec == std::errc() && ptr == end && !text.empty() ? v : fallback;
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ json set_bindings(iis_service& self, pugi::xml_node site, const std::vector<json
       d.set_attribute(have, "protocol", w["protocol"].get<std::string>());
       d.set_attribute(have, "bindingInformation", w["binding_information"].get<std::string>());
     }
-    if (w.contains("ssl_flags")) d.set_attribute(have, "sslFlags", std::to_string(w["ssl_flags"].get<unsigned>()));
+    if (w.contains("ssl_flags")) d.set_attribute(have, "sslFlags", std::to_string(w["ssl_flags"].get<std::uint32_t>()));
   }
   for (auto b : drop) d.remove_element(b);
   return json{{"site", site.attribute("name").value()}, {"bindings", bindings_json(site)}};

@@ -47,8 +47,11 @@ CURLcode install_pin(CURL*, void* ssl_ctx, void* user) {
   return CURLE_OK;
 }
 
+// Returning less than was given makes libcurl stop with CURLE_WRITE_ERROR.
 size_t collect(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto* body = static_cast<std::string*>(user);
+  if (size * count > max_response_bytes - body->size()) return 0;
+  body->append(data, size * count);
   return size * count;
 }
 
@@ -128,6 +131,10 @@ class curl_transport final : public http_transport {
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
     if (code != CURLE_OK) {
       std::string detail = error[0] != '\0' ? error : curl_easy_strerror(code);
+      if (code == CURLE_WRITE_ERROR) {
+        detail = fmt::format("the answer is larger than {} MiB, more than any SmarterMail answer smharden reads",
+                             max_response_bytes >> 20U);
+      }
       if (!pin_.expected.empty() && !pin_.seen.empty() && pin_.seen != pin_.expected) {
         detail = fmt::format("the server certificate (SHA-256 {}) does not match pin_sha256", pin_.seen);
       }

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/json_reader.hpp"
+
 namespace smharden::services::smartermail {
 
 struct http_request {
@@ -18,6 +20,9 @@ struct http_request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;  ///< JSON text; empty for GET
 };
+
+/// Answers larger than this are refused (the body is JSON read with core::target_json_limits).
+inline constexpr std::size_t max_response_bytes = core::target_json_limits.max_bytes;
 
 struct http_response {
   long status = 0;

@@ -6,6 +6,8 @@
 #include <cctype>
 
 #include "base/atomic_file.hpp"
+#include "base/errors.hpp"
+#include "base/json_reader.hpp"
 
 namespace smharden::services::smartermail {
 namespace {
@@ -48,17 +50,20 @@ json& lab_store::document(const std::string& name) {
     throw lab_error(404, "no lab document " + name);
   }
   const auto file = dir_ / (name + ".json");
-  std::string text;
-  try {
-    text = util::read_file(file);
-  } catch (const std::exception&) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
     throw lab_error(404, fmt::format("{} is missing: this lab has no SmarterMail state; recreate it with "
                                      "`smharden lab init`",
                                      file.string()));
   }
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);  // BOM, as SmarterMail writes
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  json doc;
+  try {
+    // SmarterMail writes a byte order mark; the reader skips it.
+    doc = core::read_json_file(file, core::json_read_options{core::target_json_limits, core::json_blame::data});
+  } catch (const core::error& e) {
+    throw lab_error(500, fmt::format("{}; or recreate the lab", e.what()));
+  }
+  if (!doc.is_object()) {
     throw lab_error(500, fmt::format("{}: not a JSON object; fix the file or recreate the lab", file.string()));
   }
   return docs_.emplace(name, std::move(doc)).first->second;

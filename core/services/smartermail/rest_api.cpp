@@ -8,6 +8,8 @@
 #include <random>
 #include <thread>
 
+#include "base/errors.hpp"
+#include "base/json_reader.hpp"
 #include "services/smartermail/totp.hpp"
 
 namespace smharden::services::smartermail {
@@ -117,8 +119,15 @@ rest_api::answer rest_api::send(const route& r, const std::string& path, const j
   answer a;
   a.status = response.status;
   if (!response.body.empty()) {
-    a.body = json::parse(response.body, nullptr, false);
-    if (a.body.is_discarded() || !a.body.is_object()) {
+    try {
+      a.body = core::parse_json(response.body, fmt::format("the answer to {} {}", r.method, path),
+                                core::json_read_options{core::target_json_limits, core::json_blame::data, false, "JSON",
+                                                        /*quote_input=*/false});
+    } catch (const core::error& e) {
+      a.body = json();
+      a.json_error = e.what();
+    }
+    if (!a.body.is_object()) {
       a.body = json::object();
       a.json_ok = false;
     }
@@ -367,7 +376,9 @@ json rest_api::call(const std::string& route_key, const path_args& args, const j
     }
     if (!a.json_ok)
       throw service_error("failed",
-                          fmt::format("SmarterMail {} answered with a body that is not a JSON object", where));
+                          a.json_error.empty()
+                              ? fmt::format("SmarterMail {} answered with a body that is not a JSON object", where)
+                              : fmt::format("SmarterMail {} answered with unusable JSON: {}", where, a.json_error));
     if (!success_of(a.body)) {
       throw service_error("failed",
                           fmt::format("SmarterMail {} answered HTTP {} with success:false{}", where, a.status, detail));

@@ -53,6 +53,7 @@ class rest_api final : public api_backend {
     long status = 0;
     json body;  // object; {} when the body was empty or not JSON
     bool json_ok = true;
+    std::string json_error;  // why the body could not be read, when it is JSON over a limit
   };
   answer send(const route& r, const std::string& path, const json& body, const std::string& bearer);
   void ensure_session();

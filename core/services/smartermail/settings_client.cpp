@@ -219,9 +219,9 @@ std::string settings_client::save_ids_rule(const json& rule, bool exists) {
       {map_.field("ids_rule.type"), api_value_for("ids_rule_type", rule.value("type", ""), "IDS rule type")},
       {map_.field("ids_rule.service"), rule.value("service", "")},
       {map_.field("ids_rule.action"), api_value_for("ids_action", rule.value("action", "block"), "IDS action")},
-      {map_.field("ids_rule.time_frame"), rule.value("time_frame_minutes", 0)},
-      {map_.field("ids_rule.threshold"), rule.value("threshold", 0)},
-      {map_.field("ids_rule.block_time"), rule.value("block_minutes", 0)},
+      {map_.field("ids_rule.time_frame"), rule.value("time_frame_minutes", std::int64_t{0})},
+      {map_.field("ids_rule.threshold"), rule.value("threshold", std::int64_t{0})},
+      {map_.field("ids_rule.block_time"), rule.value("block_minutes", std::int64_t{0})},
       {map_.field("ids_rule.description"), rule.value("description", "")}};
   if (exists) body[map_.field("ids_rule.id")] = rule.value("id", "");
   const json answer = write("ids.rule.save", {}, body);

@@ -128,8 +128,16 @@ json set_ids_rules(smartermail_service& self, const json& params) {
       invalid("each IDS rule needs \"type\" (e.g. \"password_brute_force_by_ip\")");
     }
     for (const char* key : {"time_frame_minutes", "threshold", "block_minutes"}) {
-      if (!rule.contains(key) || !rule[key].is_number_integer() || rule[key].get<long long>() < 0) {
-        invalid(fmt::format("IDS rule \"{}\": \"{}\" must be an integer >= 0", rule["type"].get<std::string>(), key));
+      // SmarterMail keeps these in 32-bit ints: a larger value would wrap on the server.
+      const json* v = rule.contains(key) ? &rule[key] : nullptr;
+      const bool fits = v != nullptr && v->is_number_integer() &&
+                        (v->is_number_unsigned() ? v->get<std::uint64_t>() <= 2147483647U
+                                                 : v->get<std::int64_t>() >= 0 && v->get<std::int64_t>() <= 2147483647);
+      if (!fits) {
+        invalid(
+            fmt::format("IDS rule \"{}\": \"{}\" must be an integer from 0 to 2147483647 (SmarterMail stores "
+                        "it as a 32-bit int)",
+                        rule["type"].get<std::string>(), key));
       }
     }
   }

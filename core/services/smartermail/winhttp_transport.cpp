@@ -254,6 +254,12 @@ class winhttp_transport final : public http_transport {
       std::string chunk(available, '\0');
       DWORD read = 0;
       if (!WinHttpReadData(req->h, chunk.data(), available, &read)) fail_last(request);
+      if (read > max_response_bytes - response.body.size()) {
+        throw transport_error(transport_failure::other,
+                              fmt::format("{} {}: the answer is larger than {} MiB, more than any SmarterMail answer "
+                                          "smharden reads",
+                                          request.method, request.url, max_response_bytes >> 20U));
+      }
       response.body.append(chunk.data(), read);
     }
     return response;

@@ -7,6 +7,8 @@
 #include <smharden/common/account_names.hpp>
 
 #include "base/atomic_file.hpp"
+#include "base/errors.hpp"
+#include "base/json_reader.hpp"
 #include "services/windows/lab_backend_support.hpp"
 
 namespace smharden::services::windows {
@@ -42,7 +44,7 @@ void validate_state(const json& s) {
     if (!ok) throw std::invalid_argument(where);
   };
   need(s.is_object(), "the top level must be an object");
-  need(s.value("format", 0) == state_format, fmt::format("/format must be {}", state_format));
+  need(s.value("format", 0LL) == state_format, fmt::format("/format must be {}", state_format));
   need(s.contains("computer_name") && s["computer_name"].is_string(), "/computer_name must be a string");
   need(s.contains("machine_sid") && s["machine_sid"].is_string(), "/machine_sid must be a string");
   need(s.contains("next_rid") && s["next_rid"].is_number_unsigned(), "/next_rid must be a number");
@@ -88,12 +90,9 @@ json& lab_backend::state() const {
   }
   json parsed;
   try {
-    parsed = json::parse(util::read_file(file));
-  } catch (const json::parse_error& e) {
-    fail("failed",
-         fmt::format("{}: not valid JSON ({}); re-create the lab with `smharden lab init`", file.string(), e.what()));
-  } catch (const std::system_error& e) {
-    fail("unavailable", fmt::format("cannot read {}: {}", file.string(), e.what()));
+    parsed = core::read_json_file(file, core::json_read_options{core::target_json_limits, core::json_blame::data});
+  } catch (const core::error& e) {
+    fail("failed", fmt::format("{}; or re-create the lab with `smharden lab init`", e.what()));
   }
   try {
     validate_state(parsed);
