@@ -190,7 +190,7 @@ TEST_CASE("concurrent applies and rollbacks on one lab: exactly one proceeds, th
   check_history_true(t, t.second_state);
 }
 
-TEST_CASE("rollback --last never picks a rolled-back run; history says which runs are rolled back") {
+TEST_CASE("rollback --last never picks a rolled-back run, and history says which runs are rolled back") {
   lab_home t;
   const auto& cli = t.home.cli();
   const std::string first = t.run(cli, t.apply(t.profile)).out_json()["run_id"];
@@ -211,7 +211,7 @@ TEST_CASE("rollback --last never picks a rolled-back run; history says which run
   check_history_true(t, cli);
 }
 
-TEST_CASE("--wait-lock: the second apply waits for the first and then finds nothing left to change") {
+TEST_CASE("with --wait-lock the second apply waits for the first and then finds nothing left to change") {
   lab_home t;
   process_run a;
   process_run b;
@@ -232,7 +232,7 @@ TEST_CASE("--wait-lock: the second apply waits for the first and then finds noth
   CHECK(waiter.result.out_json()["journal"]["changes_journaled"].get<int>() == 0);
 }
 
-TEST_CASE("apply and rollback on an offline copy are refused with exit 2; the copy is unchanged") {
+TEST_CASE("apply and rollback on an offline copy are refused with exit 2 and the copy is unchanged") {
   smharden::test::cli_lab home{"smharden-offline-ro", SAFETY_PLUGIN_DIR};
   const fs::path copy = home.root() / "offline";
   fs::copy(home.lab(), copy, fs::copy_options::recursive);

@@ -109,7 +109,7 @@ TEST_CASE("two state folders on one lab: the lab's own lock lets one run at a ti
   second.lock_target(lab_at(other));
 }
 
-TEST_CASE("an offline target has no lock (it is never changed); local has a machine-wide one") {
+TEST_CASE("an offline target has no lock (it is never changed), local has a machine-wide one") {
   services::target offline;
   offline.kind = services::target_kind::offline;
   offline.root = "/somewhere";
@@ -121,7 +121,7 @@ TEST_CASE("an offline target has no lock (it is never changed); local has a mach
   CHECK(file->filename() == "local.lock");
 }
 
-TEST_CASE("--wait-lock waits for the holder to finish, then takes the lock") {
+TEST_CASE("with --wait-lock a run waits for the holder to finish, then takes the lock") {
   smharden::test::temp_dir dir("smharden-run-lock");
   const fs::path state = dir.path() / "state";
   auto first = std::make_unique<run_lock>(settings_for(state, "RUN-A"));
