@@ -4,7 +4,7 @@
 // really contended: the other must be refused at once (exit 1) naming the
 // holder. Afterwards nothing is lost (every journal complete), `history` is
 // true, `rollback --last` never picks a rolled-back run, and rolling
-// everything back gives the lab's original bytes.
+// everything back gives the lab's original bytes. A check runs beside a held lock.
 #include <signal.h>
 #include <catch2/catch.hpp>
 
@@ -102,6 +102,13 @@ struct lab_home {
   }
   json history(const cli_runner& cli) const { return run(cli, {"history", "--format", "json"}).out_json()["runs"]; }
 };
+
+void services_target_lock(smharden::core::run_lock& lock, const fs::path& lab) {
+  smharden::services::target t;
+  t.kind = smharden::services::target_kind::lab;
+  t.root = lab;
+  lock.lock_target(t);
+}
 
 /// The refused one exited 1 at once, naming the holder's pid, run id and start time; the holder went on.
 void check_contended(const race_result& r, const process_run& a, const process_run& b) {
@@ -230,6 +237,24 @@ TEST_CASE("with --wait-lock the second apply waits for the first and then finds 
   // One after the other: the holder changed the lab, the waiter found it compliant.
   CHECK(holder.result.out_json()["journal"]["changes_journaled"].get<int>() > 0);
   CHECK(waiter.result.out_json()["journal"]["changes_journaled"].get<int>() == 0);
+}
+
+TEST_CASE("check takes no lock: it runs while another run holds the state folder's and the lab's locks") {
+  lab_home t;
+  smharden::core::run_lock_settings s;
+  s.state_dir = t.home.state();
+  s.run_id = "HOLDER-RUN";
+  s.command = "apply";
+  smharden::core::run_lock held(s);
+  services_target_lock(held, t.home.lab());
+  const cli_result checked = t.home.cli().run(
+      {"check", "--format", "json", "--profile", t.profile.string(), "--target", t.home.target()}, churn_env);
+  INFO(checked.out << checked.err);
+  CHECK(checked.exit_code == 3);  // drift: the lab is fresh
+  const cli_result applied = t.home.cli().run(t.apply(t.profile), churn_env);
+  CHECK(applied.exit_code == 1);
+  CHECK_THAT(applied.err, Catch::Contains("run HOLDER-RUN"));
+  CHECK(smharden::test::lab_hashes(t.home.lab()) == t.original);
 }
 
 TEST_CASE("apply and rollback on an offline copy are refused with exit 2 and the copy is unchanged") {
