@@ -155,8 +155,9 @@ void check_history_true(const lab_home& t, const cli_runner& cli) {
 TEST_CASE("concurrent applies and rollbacks on one lab: exactly one proceeds, the other is refused naming it") {
   lab_home t;
   const auto& cli1 = t.home.cli();
-  const std::vector<fs::path> locks = {t.home.state() / "run.lock", t.second_state.state_dir() / "run.lock",
-                                       t.home.lab() / ".smharden-run.lock"};
+  // The lock the pair contends for: the holder is frozen only once its record there is written.
+  const fs::path state_lock = t.home.state() / "run.lock";
+  const fs::path lab_lock = t.home.lab() / ".smharden-run.lock";
   const int trials = 20;
   for (int i = 0; i < trials; ++i) {
     const int kind = i % 4;
@@ -179,7 +180,7 @@ TEST_CASE("concurrent applies and rollbacks on one lab: exactly one proceeds, th
       b.args = t.apply(t.profile);
       b.cli = &t.second_state;
     }
-    const race_result r = race(a, b, locks);
+    const race_result r = race(a, b, {kind == 3 ? lab_lock : state_lock});
     check_contended(r, a, b);
     // Roll back everything still applied, in each state folder, newest first.
     for (const cli_runner* cli : std::vector<const cli_runner*>{&cli1, &t.second_state}) {
