@@ -21,6 +21,14 @@ void add_smartermail_command(CLI::App& app, cli_context& ctx);
 /// plugins lock
 void add_plugins_command(CLI::App& app, cli_context& ctx);
 
+/// --wait-lock SECONDS, shared by the commands that change a target (apply, rollback).
+inline void add_wait_lock(CLI::App* cmd, unsigned& seconds) {
+  cmd->add_option("--wait-lock", seconds,
+                  "When another run is changing the same target or state folder, wait up to SECONDS for it to "
+                  "finish (default: refuse at once, naming it)")
+      ->check(CLI::Range(0U, 86400U));
+}
+
 /// Set by a subcommand callback: the process exit code.
 inline int& command_exit_code() {
   static int code = 0;

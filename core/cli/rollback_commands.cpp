@@ -23,6 +23,7 @@ struct rollback_options {
   std::string target;
   std::string format = "text";
   bool no_restart = false;
+  unsigned wait_lock = 0;
 };
 
 struct history_options {
@@ -72,6 +73,7 @@ void rollback_command(cli_context& ctx, const rollback_options& o) {
   req.target_spec = o.target;
   req.restart = !o.no_restart;
   req.reason = "operator";
+  req.wait_lock = std::chrono::seconds(o.wait_lock);
   core::run_context run_ctx = ctx.run_context_without_plugins();
   journal::rollback_result result;
   {
@@ -124,6 +126,7 @@ void add_rollback_commands(CLI::App& app, cli_context& ctx) {
   rollback->add_option("--format", rb.format, "Console output: text or json")->check(CLI::IsMember({"text", "json"}));
   rollback->add_flag("--no-restart", rb.no_restart,
                      "Do not redo the run's service restarts / app pool recycles after undoing");
+  add_wait_lock(rollback, rb.wait_lock);
   rollback->callback([&ctx] { rollback_command(ctx, rb); });
 
   static history_options hist;

@@ -24,6 +24,7 @@ struct run_command_options {
   bool no_restart = false;
   bool no_auto_rollback = false;
   bool allow_lockout_risk = false;
+  unsigned wait_lock = 0;
 };
 
 std::string render_for_file(const core::run_report& report, const std::string& file) {
@@ -112,6 +113,9 @@ void run_command(cli_context& ctx, const run_command_options& o, core::run_mode 
   // Everything that can be wrong with the profile is found before the target is touched.
   const core::run_plan plan = core::plan_run(ctx.registry(), core::load_profile(o.profile), opts.select);
   opts.target = ctx.resolve_target(o.target);
+  opts.wait_lock = std::chrono::seconds(o.wait_lock);
+  // An offline copy is refused before the confirmation preview: nothing there can be applied.
+  if (mode == core::run_mode::apply) services::require_changeable(opts.target, "apply");
   // A bad health setting is found before anything changes.
   if (mode == core::run_mode::apply) {
     opts.health =
@@ -166,6 +170,7 @@ void add_run_commands(CLI::App& app, cli_context& ctx) {
   apply->add_flag("--no-auto-rollback", apply_opts.no_auto_rollback, "Keep a failed apply's changes");
   apply->add_flag("--allow-lockout-risk", apply_opts.allow_lockout_risk,
                   "Apply allow-lists even when a management range would be excluded (recorded in the report)");
+  add_wait_lock(apply, apply_opts.wait_lock);
   apply->callback([&ctx] { run_command(ctx, apply_opts, core::run_mode::apply); });
 }
 

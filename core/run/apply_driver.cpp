@@ -9,6 +9,7 @@
 #include "run/health_probe.hpp"
 #include "run/journal_observer.hpp"
 #include "run/rollback.hpp"
+#include "run/run_lock.hpp"
 #include "run/target_session.hpp"
 #include "runtime/secret_masking.hpp"
 #include "runtime/state_dir.hpp"
@@ -100,7 +101,7 @@ void auto_rollback(run_context& ctx, const run_options& opts, journal::journal_o
   req.reason = "automatic: " + why;
   journal::rollback_result rb;
   try {
-    rb = journal::run_rollback(ctx, req);
+    rb = journal::run_rollback_holding_lock(ctx, req);
   } catch (const std::exception& e) {
     rb.report = {{"error", ctx.redact.apply(e.what())}, {"complete", false}};
   }
@@ -199,9 +200,12 @@ run_report run_check(run_context& ctx, const run_plan& plan, const run_options& 
 }
 
 run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& opts, const run_progress& progress) {
+  services::require_changeable(opts.target, "apply");
   run_options apply_opts = opts;
   apply_opts.mode = run_mode::apply;
   const std::string run_id = new_run_id();
+  run_lock lock(lock_settings(ctx, run_id, "apply", opts.wait_lock));
+  lock.lock_target(opts.target);
   const journal::run_folder folder{journal::runs_dir(ctx.state_dir) / run_id};
   std::filesystem::create_directories(folder.dir);
   journal::journal_observer journal(folder, ctx.redact, "apply", &ctx.cancel);

@@ -13,6 +13,7 @@
 #include "run/restart_table.hpp"
 #include "run/restarts.hpp"
 #include "run/rollback_plan.hpp"
+#include "run/run_lock.hpp"
 #include "run/target_session.hpp"
 #include "runtime/state_dir.hpp"
 
@@ -53,14 +54,14 @@ rollback_result nothing_to_do(rollback_plan& plan, const rollback_request& reque
 class rollback_execution {
  public:
   rollback_execution(core::run_context& ctx, const rollback_request& request, rollback_plan& plan, json report,
-                     const services::target& target, std::string spec)
+                     const services::target& target, std::string spec, std::string id)
       : ctx_(ctx),
         request_(request),
         plan_(plan),
         report_(std::move(report)),
         target_(target),
         spec_(std::move(spec)),
-        id_(core::new_run_id()),
+        id_(std::move(id)),
         obs_(run_folder{runs_dir(ctx.state_dir) / id_}, ctx.redact, "rollback"),
         gate_(&obs_) {}
 
@@ -383,18 +384,63 @@ rollback_result rollback_execution::finish() {
   return result;
 }
 
-std::string resolve_run_id(const core::run_context& ctx, const rollback_request& request) {
+/// The run to undo; nullopt for --last when every apply run that changed something is rolled back.
+std::optional<std::string> resolve_run_id(const core::run_context& ctx, const rollback_request& request) {
   if (request.last == !request.run_id.empty()) {
     throw core::usage_error("rollback: give either --last or a RUN_ID (see `smharden history`)");
   }
   if (!request.last) return request.run_id;
-  const auto last = last_apply_run(ctx.state_dir);
-  if (!last) {
-    throw core::usage_error(
-        fmt::format("rollback --last: no apply run that changed anything in {}; nothing to roll back",
-                    runs_dir(ctx.state_dir).string()));
+  if (const auto last = last_apply_run(ctx.state_dir)) return last->id;
+  for (const auto& r : list_runs(ctx.state_dir)) {
+    if (r.mode == "apply" && r.mutations > 0) return std::nullopt;
   }
-  return last->id;
+  throw core::usage_error(fmt::format("rollback --last: no apply run that changed anything in {}; nothing to roll back",
+                                      runs_dir(ctx.state_dir).string()));
+}
+
+rollback_result everything_rolled_back(const rollback_request& request) {
+  rollback_result result;
+  result.nothing_to_do = true;
+  result.complete = true;
+  result.report = {{"mode", "rollback"},
+                   {"run_id", nullptr},
+                   {"rolls_back", nullptr},
+                   {"reason", request.reason},
+                   {"undone", json::array()},
+                   {"failed", json::array()},
+                   {"notices",
+                    {"nothing to do: every apply run that changed something is rolled back already "
+                     "(`smharden history` lists them)"}},
+                   {"complete", true},
+                   {"nothing_to_do", true},
+                   {"exit_code", 0}};
+  return result;
+}
+
+/// `lock`: the state folder's lock, to which the target's is added; nullptr when the caller holds both.
+rollback_result roll_back(core::run_context& ctx, const rollback_request& given, const std::string& id,
+                          core::run_lock* lock) {
+  rollback_request request = given;
+  const auto run_id = resolve_run_id(ctx, given);
+  if (!run_id) return everything_rolled_back(request);
+  request.run_id = *run_id;
+  request.last = false;
+  rollback_plan plan;
+  load_rollback_plan(plan, ctx.state_dir, request.run_id, request.only);
+  json report = {{"mode", "rollback"},       {"rolls_back", request.run_id}, {"only", request.only},
+                 {"reason", request.reason}, {"undone", json::array()},      {"failed", json::array()},
+                 {"files", json::array()},   {"restarts", json::array()}};
+  if (!plan.has_work()) return nothing_to_do(plan, request, std::move(report));
+  const std::string spec = request.target_spec.empty() ? plan.run.start.value("target_spec", "") : request.target_spec;
+  if (spec.empty()) {
+    throw core::runtime_error(
+        fmt::format("{}: the journal names no target; pass --target", plan.run.folder.journal().string()));
+  }
+  const services::target target = services::parse_target(spec);
+  services::require_changeable(target, "rollback");
+  if (lock != nullptr) lock->lock_target(target);
+  rollback_execution execution(ctx, request, plan, std::move(report), target, spec, id);
+  return execution.run();
 }
 
 }  // namespace
@@ -414,24 +460,17 @@ std::size_t remove_stale_temp_files(const std::filesystem::path& file) {
   return removed;
 }
 
-rollback_result run_rollback(core::run_context& ctx, const rollback_request& given) {
-  rollback_request request = given;
-  request.run_id = resolve_run_id(ctx, given);
-  request.last = false;
-  rollback_plan plan;
-  load_rollback_plan(plan, ctx.state_dir, request.run_id, request.only);
-  json report = {{"mode", "rollback"},       {"rolls_back", request.run_id}, {"only", request.only},
-                 {"reason", request.reason}, {"undone", json::array()},      {"failed", json::array()},
-                 {"files", json::array()},   {"restarts", json::array()}};
-  if (!plan.has_work()) return nothing_to_do(plan, request, std::move(report));
-  const std::string spec = request.target_spec.empty() ? plan.run.start.value("target_spec", "") : request.target_spec;
-  if (spec.empty()) {
-    throw core::runtime_error(
-        fmt::format("{}: the journal names no target; pass --target", plan.run.folder.journal().string()));
-  }
-  const services::target target = services::parse_target(spec);
-  rollback_execution execution(ctx, request, plan, std::move(report), target, spec);
-  return execution.run();
+rollback_result run_rollback(core::run_context& ctx, const rollback_request& request) {
+  // A --target given on the command line is refused before anything else when it is read-only.
+  if (!request.target_spec.empty())
+    services::require_changeable(services::parse_target(request.target_spec), "rollback");
+  const std::string id = core::new_run_id();
+  core::run_lock lock(core::lock_settings(ctx, id, "rollback", request.wait_lock));
+  return roll_back(ctx, request, id, &lock);
+}
+
+rollback_result run_rollback_holding_lock(core::run_context& ctx, const rollback_request& request) {
+  return roll_back(ctx, request, core::new_run_id(), nullptr);
 }
 
 }  // namespace smharden::journal

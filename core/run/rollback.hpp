@@ -9,6 +9,7 @@
 // says so.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -22,11 +23,12 @@ using json = nlohmann::json;
 
 struct rollback_request {
   std::string run_id;             ///< the apply run to undo
-  bool last = false;              ///< instead of run_id: the newest apply run that changed something
+  bool last = false;              ///< instead of run_id: the newest apply run with changes not yet rolled back
   std::vector<std::string> only;  ///< steps to undo; empty = all
   std::string target_spec;        ///< --target; empty = the one in the journal
   bool restart = true;            ///< redo the restarts the run did, so the old settings take effect
   std::string reason = "operator";
+  std::chrono::seconds wait_lock{0};  ///< --wait-lock: how long to wait for another run's lock (run_lock.hpp)
 };
 
 struct rollback_result {
@@ -40,10 +42,15 @@ struct rollback_result {
   int exit_code = 0;  ///< 0, or 4 when something could not be undone
 };
 
-/// Throws core::usage_error for an unknown run, a rollback run, --last with no apply run, or --only
-/// steps the run did not change; core::runtime_error when the journal is damaged or the target's
-/// services cannot be built.
+/// Takes the run lock of ctx.state_dir before it reads a journal, and the target's before it touches
+/// the target (run_lock.hpp). Throws core::usage_error for an unknown run, a rollback run, --last with
+/// no apply run, --only steps the run did not change, or an offline target (read-only);
+/// core::runtime_error when another run holds a lock, the journal is damaged or the target's services
+/// cannot be built.
 rollback_result run_rollback(core::run_context& ctx, const rollback_request& request);
+
+/// The same for a caller that holds both locks already: an apply's automatic rollback.
+rollback_result run_rollback_holding_lock(core::run_context& ctx, const rollback_request& request);
 
 /// Removes leftovers of interrupted atomic writes (".<name>.smharden-*.tmp")
 /// beside `file`; returns how many were removed.

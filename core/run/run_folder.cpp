@@ -139,9 +139,11 @@ std::vector<run_summary> list_runs(const std::filesystem::path& state_dir) {
 std::optional<run_summary> last_apply_run(const std::filesystem::path& state_dir) {
   const auto runs = list_runs(state_dir);
   for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
-    // An apply that changed nothing (a re-apply of a compliant server) has nothing to undo: the
-    // operator means the last one that did. A journal that cannot be read counts as a change.
-    if (it->mode == "apply" && (it->mutations > 0 || !it->problem.empty())) return *it;
+    // An apply that changed nothing (a re-apply of a compliant server), or whose changes are all
+    // undone, has nothing to undo: the operator means the last one that has. A journal that cannot be
+    // read counts as a change. A partly rolled back run (an interrupted rollback) is picked again.
+    if (it->mode != "apply" || it->rolled_back == "yes") continue;
+    if (it->mutations > 0 || !it->problem.empty()) return *it;
   }
   return std::nullopt;
 }

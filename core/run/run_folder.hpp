@@ -66,7 +66,8 @@ struct run_summary {
 /// Every run folder with a journal, oldest first.
 std::vector<run_summary> list_runs(const std::filesystem::path& state_dir);
 
-/// The most recent apply run that changed something (or whose journal cannot be read), or nullopt.
+/// The most recent apply run that changed something not yet rolled back (or whose journal cannot be
+/// read), or nullopt.
 std::optional<run_summary> last_apply_run(const std::filesystem::path& state_dir);
 
 }  // namespace smharden::journal

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -22,6 +23,8 @@ struct run_options {
   /// --target as the operator gave it (a target file is journaled by its absolute path, so that
   /// rollback rebuilds the same target).
   std::string target_spec;
+  /// --wait-lock: how long an apply waits for another run's lock (run_lock.hpp); 0 = refused at once.
+  std::chrono::seconds wait_lock{0};
   /// The post-apply health probe's settings, validated (health_probe.hpp); empty: no probe.
   nlohmann::json health = nlohmann::json::object();
 };

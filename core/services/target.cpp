@@ -32,6 +32,32 @@ target folder_target(target_kind kind, const std::string& dir) {
   return t;
 }
 
+/// A target file: "kind" says what it is, always; the other keys are the services' settings.
+target file_target(const std::filesystem::path& file) {
+  nlohmann::json config = read_target_file(file);
+  const auto kind_it = config.find("kind");
+  if (kind_it == config.end() || !kind_it->is_string()) {
+    throw core::profile_error(
+        fmt::format("{}: /kind is missing or not a string; it must be one of \"local\" (this machine), \"lab\" or "
+                    "\"offline\" (with \"root\": the folder)",
+                    file.string()));
+  }
+  const std::string kind = kind_it->get<std::string>();
+  target t;
+  if (kind == "local") {
+    t.kind = target_kind::local;
+  } else if (kind == "lab" || kind == "offline") {
+    t = folder_target(kind == "lab" ? target_kind::lab : target_kind::offline,
+                      (file.parent_path() / config.value("root", ".")).string());
+  } else {
+    throw core::profile_error(fmt::format(
+        "{}: /kind must be \"local\" (this machine), \"lab\" or \"offline\" (with \"root\": the folder), found \"{}\"",
+        file.string(), kind));
+  }
+  t.config = std::move(config);
+  return t;
+}
+
 }  // namespace
 
 const char* to_string(target_kind kind) {
@@ -65,6 +91,16 @@ bool target::require_signed_plugins() const {
   return it->get<bool>();
 }
 
+void require_changeable(const target& t, const std::string& command) {
+  if (t.kind != target_kind::offline) return;
+  throw core::usage_error(fmt::format(
+      "{} refused: --target {} is an offline copy, and offline copies are read-only: they are an auditor's evidence "
+      "of how a server was configured, and smharden never changes them. Audit it with `smharden check --target {}`; "
+      "to try changes, use a lab (`smharden lab init DIR`, then --target lab:DIR), or apply on the server itself "
+      "(--target local)",
+      command, t.describe(), t.describe()));
+}
+
 target parse_target(const std::string& spec) {
   if (spec == "local") {
     target t;
@@ -74,20 +110,7 @@ target parse_target(const std::string& spec) {
   if (spec.rfind("lab:", 0) == 0) return folder_target(target_kind::lab, spec.substr(4));
   if (spec.rfind("offline:", 0) == 0) return folder_target(target_kind::offline, spec.substr(8));
   const std::filesystem::path file(spec);
-  if (file.extension() == ".json" && std::filesystem::is_regular_file(file)) {
-    nlohmann::json config = read_target_file(file);
-    const std::string kind = config.value("kind", "local");
-    target t;
-    if (kind == "lab" || kind == "offline") {
-      t = folder_target(kind == "lab" ? target_kind::lab : target_kind::offline,
-                        (file.parent_path() / config.value("root", ".")).string());
-    } else if (kind != "local") {
-      throw core::profile_error(
-          fmt::format("{}: /kind must be \"local\", \"lab\" or \"offline\", found \"{}\"", spec, kind));
-    }
-    t.config = std::move(config);
-    return t;
-  }
+  if (file.extension() == ".json" && std::filesystem::is_regular_file(file)) return file_target(file);
   throw core::usage_error(fmt::format(
       "--target {}: expected \"local\", \"lab:DIR\", \"offline:DIR\" or an existing target .json file", spec));
 }

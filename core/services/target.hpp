@@ -1,5 +1,6 @@
 // What a run works on: the local Windows server, an offline copy of a
-// server's config files, or a lab (a simulated fresh SmarterMail install).
+// server's config files (read-only: an auditor's evidence), or a lab (a
+// simulated fresh SmarterMail install).
 #pragma once
 
 #include <filesystem>
@@ -30,8 +31,13 @@ struct target {
 
 const char* to_string(target_kind kind);
 
-/// Parses --target: "local", "lab:DIR", "offline:DIR", or a path to a
-/// target JSON file. Throws smharden::core::usage_error on a bad spec.
+/// Parses --target: "local", "lab:DIR", "offline:DIR", or a path to a target JSON file whose
+/// "kind" is "local", "lab" or "offline" (lab and offline with "root", relative to the file).
+/// Throws smharden::core::usage_error on a bad spec, core::profile_error on a bad target file.
 target parse_target(const std::string& spec);
+
+/// Throws core::usage_error (exit 2) when `command` (apply, rollback) would change a read-only
+/// target: an offline copy.
+void require_changeable(const target& t, const std::string& command);
 
 }  // namespace smharden::services

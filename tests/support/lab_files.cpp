@@ -11,9 +11,12 @@ namespace {
 
 bool is_temp(const std::string& name) { return name.find(".smharden-") != std::string::npos && name.ends_with(".tmp"); }
 
-// Records, not settings: the lab logs app-pool recycles, and IIS keeps a copy of the config before every
-// write (a rollback's own writes included). Temp files are counted everywhere, these folders too.
-bool lab_record(const std::string& rel) { return rel == "iis/recycle.log" || rel.rfind("iis/history/", 0) == 0; }
+// Records, not settings: the lab logs app-pool recycles, IIS keeps a copy of the config before every
+// write (a rollback's own writes included), and smharden's run lock of the lab lives in its folder.
+// Temp files are counted everywhere, these folders too.
+bool lab_record(const std::string& rel) {
+  return rel == "iis/recycle.log" || rel.rfind("iis/history/", 0) == 0 || rel == ".smharden-run.lock";
+}
 
 }  // namespace
 

@@ -17,7 +17,8 @@ std::string slurp(const std::filesystem::path& file);
 std::map<std::string, std::string> hash_tree(const std::filesystem::path& dir);
 
 /// hash_tree of a lab, except logs that a lab appends to outside the journal
-/// (iis/recycle.log) and IIS's own configuration history copies (iis/history/).
+/// (iis/recycle.log), IIS's own configuration history copies (iis/history/) and
+/// smharden's run lock file of the lab (.smharden-run.lock).
 std::map<std::string, std::string> lab_hashes(const std::filesystem::path& root);
 
 /// Every .json file parses as JSON and every .config/.xml file as XML; returns
