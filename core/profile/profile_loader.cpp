@@ -21,7 +21,7 @@ namespace {
 
 const std::vector<std::string> top_level_keys = {"$schema",          "name",  "description", "extends", "vars",
                                                  "management_cidrs", "steps", "waivers",     "health"};
-const std::vector<std::string> step_keys = {"enabled", "severity", "params"};
+const std::vector<std::string> step_keys = {"enabled", "severity", "timeout_seconds", "params"};
 const std::vector<std::string> waiver_keys = {"step", "finding", "reason", "expires"};
 const std::vector<std::string> severities = {"info", "low", "medium", "high", "critical"};
 
@@ -216,6 +216,13 @@ void check_file(const profile_file& f) {
                "use one of those severities." + hint);
         }
       }
+      if (step.contains("timeout_seconds")) {
+        const ordered_json& t = step["timeout_seconds"];
+        if (!t.is_number_integer() || t.get<long long>() < 1 || t.get<long long>() > 86400) {
+          fail(f.display, pointer + "/timeout_seconds", "a whole number of seconds from 1 to 86400", describe_typed(t),
+               "write e.g. \"timeout_seconds\": 600");
+        }
+      }
       if (step.contains("params")) {
         expect(f, step["params"], pointer + "/params", ordered_json::value_t::object, "an object of parameters",
                "write \"params\": { \"name\": value }");
@@ -356,6 +363,7 @@ profile load_profile(const fs::path& file) {
       }
       if (step.contains("enabled")) it->enabled = step["enabled"].get<bool>();
       if (step.contains("severity")) it->severity = step["severity"].get<std::string>();
+      if (step.contains("timeout_seconds")) it->timeout_seconds = step["timeout_seconds"].get<int>();
       if (step.contains("params")) {
         merge_into(it->params, step["params"]);
         for (const auto& [name, value] : step["params"].items()) {

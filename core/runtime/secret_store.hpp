@@ -23,6 +23,8 @@ class secret_store {
   /// A secret handed over by a step for the rest of the run.
   void put(const std::string& name, std::string value);
   std::optional<std::string> get(const std::string& name) const;
+  /// Every value read so far (files, stdin, put), for handing them to a run's worker process over a pipe.
+  const std::map<std::string, std::string>& values() const noexcept { return values_; }
 
   static std::string env_name(const std::string& name);
 
