@@ -89,6 +89,8 @@ core::run_report execute(cli_context& ctx, const run_command_options& o, core::r
   console.progress = console_progress(o);
   console.stop_requests = [] { return stop_requests(); };
   console.worker_output = forward_worker_output;
+  // The supervisor outlives its worker: what must hold for the whole run (a run lock, the automatic
+  // rollback after a crash) is taken or done here, in this process, around supervise_run.
   core::run_context run_ctx = ctx.run_context_without_plugins();
   set_supervising(true);
   core::run_report report;
