@@ -2,10 +2,10 @@
 // group (the console's Ctrl-C reaches only the supervisor) and a job object
 // that kills the worker and everything it started when the supervisor
 // terminates the job or its last handle closes (the supervisor died).
+#include <windows.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <io.h>
-#include <windows.h>
 
 #include <cstdio>
 #include <mutex>
