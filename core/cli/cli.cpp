@@ -8,11 +8,28 @@
 #include "base/errors.hpp"
 #include "base/text_escape.hpp"
 #include "cli/commands.hpp"
+#include "cli/run_worker.hpp"
+#include "cli/stop_signals.hpp"
+#include "run/unfinished_runs.hpp"
+#include "runtime/state_dir.hpp"
 
 namespace smharden::cli {
 
-int run(int argc, char** argv) {
-  cli_context ctx;
+namespace {
+
+/// Every command first tells the operator about apply runs that did not end and are not rolled back.
+void announce_unfinished_runs() {
+  std::vector<std::string> notices;
+  try {
+    notices = journal::unfinished_run_notices(core::state_dir());
+  } catch (const std::exception&) {
+    return;  // no state folder yet: no run either
+  }
+  for (const auto& n : notices) std::cerr << "smharden: warning: " << n << "\n";
+}
+
+/// Parses `args` (the command line after the program name) and runs the subcommand.
+int run_app(cli_context& ctx, const std::vector<std::string>& args) {
   CLI::App app{"smharden: check, apply and roll back SmarterMail-on-Windows hardening"};
   app.set_version_flag("--version", "smharden " SMHARDEN_VERSION);
   app.require_subcommand(1);
@@ -30,9 +47,11 @@ int run(int argc, char** argv) {
   add_rollback_commands(app, ctx);
   add_smartermail_command(app, ctx);
   add_plugins_command(app, ctx);
+  if (!ctx.worker) app.parse_complete_callback([] { announce_unfinished_runs(); });
 
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    app.parse(reversed);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -52,6 +71,19 @@ int run(int argc, char** argv) {
     return static_cast<int>(core::exit_code::runtime);
   }
   return command_exit_code();
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  if (args.size() == 1 && args[0] == worker_flag) return run_worker(run_app);
+  cli_context ctx;
+  install_stop_signals(&ctx.cancel);  // before anything can change
+  ctx.args = args;
+  const int code = run_app(ctx, args);
+  install_stop_signals(nullptr);
+  return code;
 }
 
 }  // namespace smharden::cli

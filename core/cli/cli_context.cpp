@@ -59,6 +59,10 @@ core::plugin_registry& cli_context::registry() {
 core::secret_store& cli_context::secret_store() {
   if (!secrets) {
     secrets = std::make_unique<core::secret_store>(redact);
+    if (worker) {
+      for (const auto& [name, value] : worker->secrets) secrets->add_value(name, value);
+      return *secrets;
+    }
     for (const auto& spec : secret_files) {
       const auto eq = spec.find('=');
       if (eq == std::string::npos || eq == 0) {

@@ -6,12 +6,15 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "registry/plugin_registry.hpp"
 #include "run/run_context.hpp"
+#include "run/worker_process.hpp"
 #include "runtime/audit_log.hpp"
 #include "runtime/redactor.hpp"
 #include "runtime/secret_store.hpp"
@@ -19,7 +22,17 @@
 
 namespace smharden::cli {
 
+/// Set in the worker process of a supervised run (run/supervisor.hpp).
+struct worker_settings {
+  std::string mode;                            ///< check | apply: what the worker runs
+  std::string run_id;                          ///< an apply's id; the supervisor holds its run lock
+  std::map<std::string, std::string> secrets;  ///< read by the supervisor, passed over the pipe
+  core::result_channel* channel = nullptr;     ///< reports to the supervisor
+};
+
 struct cli_context {
+  std::vector<std::string> args;  ///< the command line after the program name
+  std::optional<worker_settings> worker;
   std::vector<std::filesystem::path> plugin_dirs;
   std::vector<std::string> secret_files;  ///< NAME=PATH
   std::vector<std::string> secret_stdin;  ///< NAME (read one line each from stdin)

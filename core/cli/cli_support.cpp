@@ -2,23 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <csignal>
-
 #include "cli/cli_context.hpp"
 #include "runtime/state_dir.hpp"
 #include "services/service_registry.hpp"
 
 namespace smharden::cli {
-namespace {
-
-std::atomic<bool>* g_stop_flag = nullptr;
-
-extern "C" void on_stop_signal(int /*sig*/) {
-  if (g_stop_flag != nullptr) g_stop_flag->store(true);
-}
-
-}  // namespace
-
 std::vector<std::string> split_commas(const std::vector<std::string>& items) {
   std::vector<std::string> out;
   for (const auto& item : items) {
@@ -32,18 +20,6 @@ std::vector<std::string> split_commas(const std::vector<std::string>& items) {
     }
   }
   return out;
-}
-
-stop_signal_scope::stop_signal_scope(std::atomic<bool>& flag) {
-  g_stop_flag = &flag;
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
-}
-
-stop_signal_scope::~stop_signal_scope() {
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  g_stop_flag = nullptr;
 }
 
 }  // namespace smharden::cli

@@ -75,11 +75,8 @@ void rollback_command(cli_context& ctx, const rollback_options& o) {
   req.reason = "operator";
   req.wait_lock = std::chrono::seconds(o.wait_lock);
   core::run_context run_ctx = ctx.run_context_without_plugins();
-  journal::rollback_result result;
-  {
-    stop_signal_scope signals(ctx.cancel);
-    result = journal::run_rollback(run_ctx, req);
-  }
+  // Ctrl-C, SIGTERM and SIGHUP set ctx.cancel (stop_signals.hpp): the rollback stops after the current undo.
+  const journal::rollback_result result = journal::run_rollback(run_ctx, req);
 
   if (o.format == "json") {
     std::cout << result.report.dump(2) << "\n";

@@ -1,15 +1,21 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <optional>
 
 #include "base/atomic_file.hpp"
 #include "base/errors.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/run_worker.hpp"
+#include "cli/stop_signals.hpp"
 #include "profile/profile.hpp"
 #include "report/report_writers.hpp"
 #include "run/apply_driver.hpp"
 #include "run/health_probe.hpp"
+#include "run/run_lock.hpp"
+#include "run/supervisor.hpp"
+#include "runtime/state_dir.hpp"
 
 namespace smharden::cli {
 namespace {
@@ -62,14 +68,52 @@ core::run_progress console_progress(const run_command_options& o) {
   return progress;
 }
 
-core::run_report execute(cli_context& ctx, const run_command_options& o, const core::run_plan& plan,
-                         const core::run_options& opts) {
-  core::run_context run_ctx = ctx.run_context();
-  const core::run_progress progress = console_progress(o);
-  stop_signal_scope signals(ctx.cancel);
-  core::run_report report = opts.mode == core::run_mode::apply ? core::run_apply(run_ctx, plan, opts, progress)
-                                                               : core::run_check(run_ctx, plan, opts, progress);
-  if (progress.step_started) std::cerr << "\r\033[K" << std::flush;
+void forward_worker_output(const std::string& line) {
+  // The host's own messages keep their prefix; anything else is what a plugin printed.
+  if (line.rfind("smharden: ", 0) == 0) {
+    std::cerr << line << "\n";
+  } else {
+    std::cerr << "smharden: plugin output: " << line << "\n";
+  }
+}
+
+/// Runs a check or apply in a worker process and supervises it (run/supervisor.hpp).
+core::run_report execute(cli_context& ctx, const run_command_options& o, core::run_mode mode) {
+  core::supervised_run run;
+  run.worker_args = {worker_flag};
+  run.apply = mode == core::run_mode::apply;
+  run.no_auto_rollback = o.no_auto_rollback;
+  core::supervisor_console console;
+  console.progress = console_progress(o);
+  console.stop_requests = [] { return stop_requests(); };
+  console.worker_output = forward_worker_output;
+  // The supervisor outlives its worker: what must hold for the whole run (a run lock, the automatic
+  // rollback after a crash) is taken or done here, in this process, around supervise_run.
+  core::run_context run_ctx = ctx.run_context_without_plugins();
+  std::optional<core::run_lock> lock;
+  std::string run_id;
+  if (run.apply) {
+    const services::target target = ctx.resolve_target(o.target);
+    services::require_changeable(target, "apply");
+    run_id = core::new_run_id();
+    lock.emplace(core::lock_settings(run_ctx, run_id, "apply", std::chrono::seconds(o.wait_lock)));
+    lock->lock_target(target);
+  }
+  run.request = nlohmann::json{{"args", ctx.args},
+                               {"mode", run.apply ? "apply" : "check"},
+                               {"run_id", run_id},
+                               {"secrets", ctx.secret_store().values()}}
+                    .dump();
+  set_supervising(true);
+  core::run_report report;
+  try {
+    report = core::supervise_run(run_ctx, run, console);
+  } catch (...) {
+    set_supervising(false);
+    throw;
+  }
+  set_supervising(false);
+  if (console.progress.step_started) std::cerr << "\r\033[K" << std::flush;
   if (const auto it = report.extra.find("interrupted"); it != report.extra.end()) {
     std::cerr << fmt::format("smharden: interrupted; {} change(s) made. To undo them: {}\n",
                              it->value("changes_made", 0), it->value("undo", ""));
@@ -90,7 +134,9 @@ bool confirm_apply(const core::run_report& preview) {
   return answer == "y" || answer == "Y" || answer == "yes";
 }
 
-void run_command(cli_context& ctx, const run_command_options& o, core::run_mode mode) {
+/// The plan, the target and the health settings: everything that can be wrong is found before the
+/// target is touched.
+core::run_options prepare(cli_context& ctx, const run_command_options& o, core::run_mode mode, core::run_plan& plan) {
   core::run_options opts;
   opts.mode = mode;
   opts.profile_file = o.profile;
@@ -102,6 +148,11 @@ void run_command(cli_context& ctx, const run_command_options& o, core::run_mode 
   opts.no_auto_rollback = o.no_auto_rollback;
   opts.allow_lockout_risk = o.allow_lockout_risk;
   opts.target_spec = o.target;
+  if (ctx.worker) {
+    // The supervisor holds the run lock for the whole run and named the run it locked for.
+    opts.run_id = ctx.worker->run_id;
+    opts.locked_by_caller = !opts.run_id.empty();
+  }
   // The target file may require signed plugins: known before any plugin is loaded.
   if (!o.target.empty()) {
     try {
@@ -111,7 +162,7 @@ void run_command(cli_context& ctx, const run_command_options& o, core::run_mode 
     }
   }
   // Everything that can be wrong with the profile is found before the target is touched.
-  const core::run_plan plan = core::plan_run(ctx.registry(), core::load_profile(o.profile), opts.select);
+  plan = core::plan_run(ctx.registry(), core::load_profile(o.profile), opts.select);
   opts.target = ctx.resolve_target(o.target);
   opts.wait_lock = std::chrono::seconds(o.wait_lock);
   // An offline copy is refused before the confirmation preview: nothing there can be applied.
@@ -122,13 +173,66 @@ void run_command(cli_context& ctx, const run_command_options& o, core::run_mode 
         core::health_config(nlohmann::json::parse(plan.prof.health.dump()),
                             plan.prof.chain.empty() ? o.profile : plan.prof.chain.back().string(), opts.target);
   }
+  return opts;
+}
+
+/// The worker's side: plan, run here, and report every step to the supervisor.
+void run_in_worker(cli_context& ctx, const run_command_options& o, core::run_mode mode) {
+  using nlohmann::json;
+  try {
+    core::run_plan plan;
+    const core::run_options opts = prepare(ctx, o, mode, plan);
+    json chain = json::array();
+    for (const auto& f : plan.prof.chain) chain.push_back(f.string());
+    send_to_supervisor(ctx, {{"t", "begin"},
+                             {"mode", mode == core::run_mode::apply ? "apply" : "check"},
+                             {"target", opts.target.describe()},
+                             {"profile", plan.prof.name},
+                             {"chain", chain}});
+    core::run_progress progress;
+    progress.run_started = [&ctx](const std::string& id, const std::filesystem::path& dir) {
+      send_to_supervisor(ctx, {{"t", "run"}, {"run_id", id}, {"run_dir", dir.string()}});
+    };
+    progress.step_started = [&ctx](const std::string& step, std::size_t i, std::size_t n) {
+      send_to_supervisor(ctx, {{"t", "step_started"}, {"step", step}, {"index", i}, {"total", n}});
+    };
+    progress.progress = [&ctx](const std::string& step, uint32_t done, uint32_t total, const std::string& label) {
+      send_to_supervisor(ctx, {{"t", "progress"}, {"step", step}, {"done", done}, {"total", total}, {"label", label}});
+    };
+    progress.plugin_call = [&ctx](const std::string& step, const std::string& phase, int timeout) {
+      send_to_supervisor(ctx, {{"t", "call"}, {"step", step}, {"phase", phase}, {"timeout", timeout}});
+    };
+    progress.plugin_call_done = [&ctx] { send_to_supervisor(ctx, {{"t", "call_done"}}); };
+    progress.step_finished = [&ctx](const core::step_result& r) {
+      send_to_supervisor(ctx, {{"t", "step"}, {"result", json::parse(core::to_json(r).dump())}});
+    };
+    core::run_context run_ctx = ctx.run_context();
+    const core::run_report report = mode == core::run_mode::apply ? core::run_apply(run_ctx, plan, opts, progress)
+                                                                  : core::run_check(run_ctx, plan, opts, progress);
+    send_to_supervisor(ctx, {{"t", "report"}, {"report", json::parse(core::to_json(report).dump())}});
+    command_exit_code() = report.exit_code;
+  } catch (const core::error& e) {
+    send_to_supervisor(ctx,
+                       {{"t", "error"}, {"code", static_cast<int>(e.code())}, {"message", ctx.redact.apply(e.what())}});
+    command_exit_code() = static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    send_to_supervisor(ctx, {{"t", "error"},
+                             {"code", static_cast<int>(core::exit_code::runtime)},
+                             {"message", ctx.redact.apply(e.what())}});
+    command_exit_code() = static_cast<int>(core::exit_code::runtime);
+  }
+}
+
+/// The supervisor's side of a check or apply: the worker does the work, in as many runs as the
+/// confirmation needs.
+void run_command(cli_context& ctx, const run_command_options& o, core::run_mode mode) {
+  if (ctx.worker)
+    return run_in_worker(ctx, o, ctx.worker->mode == "apply" ? core::run_mode::apply : core::run_mode::check);
   if (mode == core::run_mode::apply && !o.yes) {
     if (!stdin_is_tty()) {
       throw core::usage_error("apply changes the server: pass --yes to confirm when not on a terminal");
     }
-    core::run_options preview_opts = opts;
-    preview_opts.mode = core::run_mode::check;
-    const core::run_report preview = execute(ctx, o, plan, preview_opts);
+    const core::run_report preview = execute(ctx, o, core::run_mode::check);
     std::cout << core::render_text(preview, stdout_is_tty(), false);
     if (!confirm_apply(preview)) {
       std::cout << "nothing applied\n";
@@ -136,7 +240,7 @@ void run_command(cli_context& ctx, const run_command_options& o, core::run_mode 
       return;
     }
   }
-  const core::run_report report = execute(ctx, o, plan, opts);
+  const core::run_report report = execute(ctx, o, mode);
   emit(report, o, ctx.verbosity);
   command_exit_code() = report.exit_code;
 }

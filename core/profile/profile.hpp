@@ -31,6 +31,7 @@ struct step_config {
   bool enabled = true;
   ordered_json params = ordered_json::object();  ///< merged along the chain, vars substituted
   std::optional<std::string> severity;           ///< overrides the plugin's default severity
+  std::optional<int> timeout_seconds;            ///< overrides the plugin's step timeout
   std::string file;                              ///< the file that last set this step's params
   std::string pointer;                           ///< "/steps/<id>" in that file
   std::size_t order = 0;                         ///< position of first appearance along the chain (base first)

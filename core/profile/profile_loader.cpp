@@ -19,7 +19,7 @@ namespace {
 
 const std::vector<std::string> top_level_keys = {"$schema",          "name",  "description", "extends", "vars",
                                                  "management_cidrs", "steps", "waivers",     "health"};
-const std::vector<std::string> step_keys = {"enabled", "severity", "params"};
+const std::vector<std::string> step_keys = {"enabled", "severity", "timeout_seconds", "params"};
 const std::vector<std::string> waiver_keys = {"step", "finding", "reason", "expires"};
 const std::vector<std::string> severities = {"info", "low", "medium", "high", "critical"};
 
@@ -122,6 +122,13 @@ void check_file(const profile_file& f) {
           std::string hint = sev.is_string() ? did_you_mean(sev.get<std::string>(), severities) : "";
           fail(f.display, pointer + "/severity", "one of info, low, medium, high, critical", describe_typed(sev),
                "use one of those severities." + hint);
+        }
+      }
+      if (step.contains("timeout_seconds")) {
+        const ordered_json& t = step["timeout_seconds"];
+        if (!t.is_number_integer() || t.get<long long>() < 1 || t.get<long long>() > 86400) {
+          fail(f.display, pointer + "/timeout_seconds", "a whole number of seconds from 1 to 86400", describe_typed(t),
+               "write e.g. \"timeout_seconds\": 600");
         }
       }
       if (step.contains("params")) {
@@ -268,6 +275,7 @@ struct chain_merge {
       step_config& it = steps[index->second];
       if (step.contains("enabled")) it.enabled = step["enabled"].get<bool>();
       if (step.contains("severity")) it.severity = step["severity"].get<std::string>();
+      if (step.contains("timeout_seconds")) it.timeout_seconds = step["timeout_seconds"].get<int>();
       if (step.contains("params")) {
         it.params = merged(it.params, step["params"]);
         for (const auto& [name, value] : step["params"].items()) {

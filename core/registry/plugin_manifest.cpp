@@ -70,17 +70,19 @@ plugin_node plugin_manifest::node() const { return plugin_node{id, version, requ
 json plugin_manifest::to_json() const {
   json reqs = json::array();
   for (const auto& d : requires_) reqs.push_back({{"id", d.id}, {"version", d.range}});
-  return {{"id", id},
-          {"version", version},
-          {"title", title},
-          {"section", section},
-          {"description", description},
-          {"requires", reqs},
-          {"after", after},
-          {"tags", tags},
-          {"severity", severity},
-          {"params_schema", params_schema},
-          {"os_access", os_access}};
+  json out = {{"id", id},
+              {"version", version},
+              {"title", title},
+              {"section", section},
+              {"description", description},
+              {"requires", reqs},
+              {"after", after},
+              {"tags", tags},
+              {"severity", severity},
+              {"params_schema", params_schema},
+              {"os_access", os_access}};
+  if (timeout_seconds > 0) out["timeout_seconds"] = timeout_seconds;
+  return out;
 }
 
 plugin_manifest parse_manifest(const char* text) {
@@ -139,6 +141,13 @@ plugin_manifest parse_manifest(const char* text) {
   if (m.contains("os_access")) {
     if (!m["os_access"].is_boolean()) bad("/os_access", "must be true or false");
     out.os_access = m["os_access"].get<bool>();
+  }
+  if (m.contains("timeout_seconds")) {
+    const json& t = m["timeout_seconds"];
+    if (!t.is_number_integer() || t.get<long long>() < 1 || t.get<long long>() > 86400) {
+      bad("/timeout_seconds", "must be a whole number of seconds from 1 to 86400");
+    }
+    out.timeout_seconds = t.get<int>();
   }
   return out;
 }

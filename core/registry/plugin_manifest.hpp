@@ -23,6 +23,9 @@ struct plugin_manifest {
   std::string severity = "medium";
   nlohmann::json params_schema = nlohmann::json::object();
   bool os_access = false;
+  /// "timeout_seconds": how long one check or apply call may take before the host kills the
+  /// worker running it; 0 = the host's default (profiles may override per step).
+  int timeout_seconds = 0;
 
   plugin_node node() const;
   nlohmann::json to_json() const;

@@ -2,22 +2,25 @@
 
 namespace smharden::core {
 
+nlohmann::ordered_json to_json(const step_result& s) {
+  using oj = nlohmann::ordered_json;
+  oj step = {{"id", s.id},
+             {"title", s.title},
+             {"plugin_version", s.plugin_version},
+             {"status", to_string(s.status)},
+             {"severity", s.severity},
+             {"reason", s.reason},
+             {"findings", oj::parse(s.findings.dump())},
+             {"changes", oj::parse(s.changes.dump())},
+             {"duration_ms", s.duration_ms}};
+  if (s.os_access) step["os_access"] = true;
+  return step;
+}
+
 nlohmann::ordered_json to_json(const run_report& r) {
   using oj = nlohmann::ordered_json;
   oj steps = oj::array();
-  for (const auto& s : r.steps) {
-    oj step = {{"id", s.id},
-               {"title", s.title},
-               {"plugin_version", s.plugin_version},
-               {"status", to_string(s.status)},
-               {"severity", s.severity},
-               {"reason", s.reason},
-               {"findings", oj::parse(s.findings.dump())},
-               {"changes", oj::parse(s.changes.dump())},
-               {"duration_ms", s.duration_ms}};
-    if (s.os_access) step["os_access"] = true;
-    steps.push_back(std::move(step));
-  }
+  for (const auto& s : r.steps) steps.push_back(to_json(s));
   oj restarts = oj::array();
   for (const auto& x : r.restarts) {
     restarts.push_back({{"kind", x.kind}, {"name", x.name}, {"status", x.status}, {"message", x.message}});

@@ -12,6 +12,11 @@ namespace smharden::core {
 inline constexpr const char* report_schema_id = "smharden.report/1";
 
 nlohmann::ordered_json to_json(const run_report& report);
+nlohmann::ordered_json to_json(const step_result& step);
+/// The inverse of to_json (a report that crossed a pipe from the process that ran it).
+/// Throws std::invalid_argument when `j` is not a smharden report.
+run_report report_from_json(const nlohmann::json& j);
+step_result step_from_json(const nlohmann::json& j);
 /// color: ANSI colours for a terminal.
 std::string render_text(const run_report& report, bool color, bool verbose);
 std::string render_junit(const run_report& report);

@@ -1,5 +1,7 @@
 #include "run/apply_driver.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "base/atomic_file.hpp"
@@ -34,6 +36,9 @@ engine_hooks hooks_for(const run_progress& progress) {
   engine_hooks hooks;
   hooks.step_started = progress.step_started;
   hooks.progress = progress.progress;
+  hooks.plugin_call = progress.plugin_call;
+  hooks.plugin_call_done = progress.plugin_call_done;
+  hooks.step_finished = progress.step_finished;
   return hooks;
 }
 
@@ -96,7 +101,7 @@ void auto_rollback(run_context& ctx, const run_options& opts, journal::journal_o
   journal.record("auto_rollback_start", {{"reason", why}});
   journal::rollback_request req;
   req.run_id = report.run_id;
-  req.target_spec = journaled_target_spec(opts);
+  req.target_spec = opts.target_spec.empty() ? std::string() : journaled_target_spec(opts);
   req.restart = !opts.no_restart;
   req.reason = "automatic: " + why;
   journal::rollback_result rb;
@@ -130,8 +135,8 @@ void auto_rollback(run_context& ctx, const run_options& opts, journal::journal_o
 
 /// A failed apply (or failed health probe) is rolled back unless the operator said not to.
 void roll_back_failed_apply(run_context& ctx, const run_options& opts, journal::journal_observer& journal,
-                            run_report& report, bool health_failed) {
-  const std::string why = health_failed ? "the health probe failed after apply" : "the apply failed";
+                            run_report& report, bool health_failed, std::string why = {}) {
+  if (why.empty()) why = health_failed ? "the health probe failed after apply" : "the apply failed";
   if (journal.mutations() == 0) {
     report.extra["rollback"] = {{"performed", false}, {"reason", "the run changed nothing"}};
   } else if (opts.no_auto_rollback) {
@@ -145,18 +150,23 @@ void roll_back_failed_apply(run_context& ctx, const run_options& opts, journal::
   }
 }
 
-void note_interrupted(run_report& report, std::int64_t changes) {
+}  // namespace
+
+void note_interrupted(run_report& report, std::int64_t changes, bool at_once) {
   const std::string how = "smharden rollback --last";
   report.extra["interrupted"] = {
-      {"message", "interrupted by the operator: the current call finished, nothing ran after it"},
+      {"message", at_once ? "stopped at once by the operator: the call that was running was killed"
+                          : "interrupted by the operator: the current call finished, nothing ran after it"},
       {"changes_made", changes},
       {"undo", how},
       {"undo_this_run", fmt::format("smharden rollback {}", report.run_id)}};
   report.notices.push_back(
-      fmt::format("interrupted: stopped after the current call; {} change(s) were made before that. To undo them: "
-                  "{} (or smharden rollback {})",
-                  changes, how, report.run_id));
+      fmt::format("interrupted: {}; {} change(s) were made before that. To undo them: {} (or smharden rollback {})",
+                  at_once ? "stopped at once, the running call was killed" : "stopped after the current call", changes,
+                  how, report.run_id));
 }
+
+namespace {
 
 std::string outcome_of(const run_report& report, bool interrupted, bool health_failed, bool failed) {
   if (interrupted) return "interrupted";
@@ -183,7 +193,7 @@ void finish_apply(run_context& ctx, const run_options& opts, journal::journal_ob
   const bool health_failed = health_after_apply(ctx, opts, journal, report, interrupted, failed, pending);
   if ((failed || health_failed) && !interrupted) roll_back_failed_apply(ctx, opts, journal, report, health_failed);
   if (health_failed || interrupted) report.exit_code = static_cast<int>(exit_code::apply_failed);
-  if (interrupted) note_interrupted(report, journal.mutations());
+  if (interrupted) note_interrupted(report, journal.mutations(), false);
   journal.record("run_end", {{"outcome", outcome_of(report, interrupted, health_failed, failed)},
                              {"exit_code", report.exit_code},
                              {"finished_at", utc_now_iso()},
@@ -196,20 +206,26 @@ run_report run_check(run_context& ctx, const run_plan& plan, const run_options& 
   run_options check_opts = opts;
   check_opts.mode = run_mode::check;
   engine eng(ctx.plugins, ctx.secrets, ctx.redact, ctx.log);
-  return eng.run(plan, check_opts, new_run_id(), ctx.cancel, hooks_for(progress));
+  const std::string run_id = new_run_id();
+  if (progress.run_started) progress.run_started(run_id, {});
+  return eng.run(plan, check_opts, run_id, ctx.cancel, hooks_for(progress));
 }
 
 run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& opts, const run_progress& progress) {
   services::require_changeable(opts.target, "apply");
   run_options apply_opts = opts;
   apply_opts.mode = run_mode::apply;
-  const std::string run_id = new_run_id();
-  run_lock lock(lock_settings(ctx, run_id, "apply", opts.wait_lock));
-  lock.lock_target(opts.target);
+  const std::string run_id = opts.run_id.empty() ? new_run_id() : opts.run_id;
+  std::optional<run_lock> lock;
+  if (!opts.locked_by_caller) {
+    lock.emplace(lock_settings(ctx, run_id, "apply", opts.wait_lock));
+    lock->lock_target(opts.target);
+  }
   const journal::run_folder folder{journal::runs_dir(ctx.state_dir) / run_id};
   std::filesystem::create_directories(folder.dir);
   journal::journal_observer journal(folder, ctx.redact, "apply", &ctx.cancel);
   record_run_start(journal, plan, apply_opts, run_id);
+  if (progress.run_started) progress.run_started(run_id, folder.dir);
   engine_hooks hooks = hooks_for(progress);
   hooks.observer = &journal;
   hooks.run_dir = folder.dir;
@@ -228,6 +244,32 @@ run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& 
   finish_apply(ctx, apply_opts, journal, report);
   util::write_file_atomic(folder.report(), to_json(report).dump(2) + "\n");
   return report;
+}
+
+void finish_abandoned_apply(run_context& ctx, const std::filesystem::path& run_dir, bool no_auto_rollback,
+                            bool stopped_at_once, run_report& report) {
+  const journal::run_folder folder{run_dir};
+  auto journal = journal::journal_observer::reopen(folder, ctx.redact);
+  run_options opts;
+  opts.no_auto_rollback = no_auto_rollback;
+  const std::string what =
+      report.extra.value("worker", json::object()).value("what", std::string("the run's worker ended"));
+  journal->record("worker_ended", report.extra.value("worker", json::object()));
+  report.extra["journal"] = {{"run_dir", folder.dir.string()},
+                             {"journal", folder.journal().string()},
+                             {"changes_journaled", journal->mutations()}};
+  if (stopped_at_once) {
+    journal->record("interrupt", {{"after_seq", journal->mutations()}, {"at_once", true}});
+    note_interrupted(report, journal->mutations(), true);
+  } else {
+    roll_back_failed_apply(ctx, opts, *journal, report, false, what);
+  }
+  report.exit_code = static_cast<int>(exit_code::apply_failed);
+  journal->record("run_end", {{"outcome", stopped_at_once ? "interrupted" : "failed"},
+                              {"exit_code", report.exit_code},
+                              {"finished_at", utc_now_iso()},
+                              {"summary", report.summary()}});
+  util::write_file_atomic(folder.report(), to_json(report).dump(2) + "\n");
 }
 
 }  // namespace smharden::core

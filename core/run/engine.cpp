@@ -76,6 +76,9 @@ class engine_run {
   void finish_step(step_result& result, step_status s, const std::string& reason,
                    const clock_type::time_point& started);
   std::string blocked_by(const loaded_plugin* plugin) const;
+  int timeout_of(const std::string& id, const loaded_plugin* plugin) const;
+  smh_plugin_instance* instance_of(const loaded_plugin& p, const std::string& id, std::string& error);
+  plugin_call_result call(const loaded_plugin& p, smh_plugin_instance* inst, bool apply, const step_host& host);
   std::string severity_of(const std::string& id, const loaded_plugin* plugin) const;
   void restart();
 
@@ -165,10 +168,34 @@ run_report engine_run::run(const std::string& run_id) {
 bool engine_run::check_step(const loaded_plugin& p, smh_plugin_instance* inst, const std::string& id,
                             const std::string& severity, json& findings, std::string& error) {
   step_host host(shared_, id, run_mode::check, severity, plan_.params.at(id), cidrs_);
-  const plugin_call_result r = call_plugin(p, inst, false, host);
+  const plugin_call_result r = call(p, inst, false, host);
   findings = host.findings();
   if (!r.ok) error = r.error;
   return r.ok;
+}
+
+int engine_run::timeout_of(const std::string& id, const loaded_plugin* plugin) const {
+  if (const step_config* cfg = plan_.prof.find_step(id); cfg != nullptr && cfg->timeout_seconds) {
+    return *cfg->timeout_seconds;
+  }
+  if (plugin != nullptr && plugin->manifest().timeout_seconds > 0) return plugin->manifest().timeout_seconds;
+  return default_step_timeout_seconds;
+}
+
+smh_plugin_instance* engine_run::instance_of(const loaded_plugin& p, const std::string& id, std::string& error) {
+  if (hooks_.plugin_call) hooks_.plugin_call(id, "create", timeout_of(id, &p));
+  smh_plugin_instance* inst = pool_.get(p, error);
+  if (hooks_.plugin_call_done) hooks_.plugin_call_done();
+  return inst;
+}
+
+plugin_call_result engine_run::call(const loaded_plugin& p, smh_plugin_instance* inst, bool apply,
+                                    const step_host& host) {
+  const std::string& id = p.manifest().id;
+  if (hooks_.plugin_call) hooks_.plugin_call(id, apply ? "apply" : "check", timeout_of(id, &p));
+  plugin_call_result r = call_plugin(p, inst, apply, host);
+  if (hooks_.plugin_call_done) hooks_.plugin_call_done();
+  return r;
 }
 
 std::string engine_run::severity_of(const std::string& id, const loaded_plugin* plugin) const {
@@ -187,7 +214,7 @@ void engine_run::precheck_dependencies() {
     const loaded_plugin* plugin = plugins_.find(id);
     if (plugin == nullptr) continue;
     dependency_check c;
-    smh_plugin_instance* inst = pool_.get(*plugin, c.error);
+    smh_plugin_instance* inst = instance_of(*plugin, id, c.error);
     current_step_ = id;
     if (inst != nullptr && check_step(*plugin, inst, id, severity_of(id, plugin), c.findings, c.error)) {
       c.open = apply_waivers(id, c.findings, plan_.prof.waivers, today_, notices_);
@@ -256,7 +283,7 @@ void engine_run::run_step(const std::string& id, std::size_t& index) {
     return finish(step_status::blocked, fmt::format("not run: requires {}", blocked));
   }
   std::string error;
-  smh_plugin_instance* inst = plugin != nullptr ? pool_.get(*plugin, error) : nullptr;
+  smh_plugin_instance* inst = plugin != nullptr ? instance_of(*plugin, id, error) : nullptr;
   if (inst == nullptr) return finish(step_status::error, error.empty() ? "plugin not loaded" : error);
 
   current_step_ = id;
@@ -296,7 +323,7 @@ void engine_run::apply_step(const loaded_plugin& p, smh_plugin_instance* inst, s
   auto finish = [&](step_status s, const std::string& reason = {}) { finish_step(result, s, reason, started); };
   const std::string& id = result.id;
   step_host apply_host(shared_, id, run_mode::apply, result.severity, plan_.params.at(id), cidrs_);
-  const plugin_call_result applied = call_plugin(p, inst, true, apply_host);
+  const plugin_call_result applied = call(p, inst, true, apply_host);
   result.changes = apply_host.changes();
   if (!applied.ok) {
     session_->discard_step();

@@ -28,6 +28,10 @@ struct engine_hooks {
   std::function<void(const std::string& step, std::size_t index, std::size_t total)> step_started;
   std::function<void(const step_result&)> step_finished;
   std::function<void(const std::string& step, uint32_t, uint32_t, const std::string&)> progress;
+  /// Called before each call into a plugin ("create", "check" or "apply") with how long it may
+  /// take, and when it returned; a supervisor enforces the timeout.
+  std::function<void(const std::string& step, const std::string& phase, int timeout_seconds)> plugin_call;
+  std::function<void()> plugin_call_done;
   /// Adds services beyond the target's own (tests use an in-memory one).
   std::function<void(services::service_list&, services::service_env&)> extra_services;
 };
@@ -48,6 +52,9 @@ class engine {
   const redactor& redact_;
   audit_log& log_;
 };
+
+/// A step's timeout when neither its plugin's manifest nor the profile sets one.
+inline constexpr int default_step_timeout_seconds = 600;
 
 /// The exit code a finished run's statuses call for (see core::exit_code).
 int exit_code_for(const run_report& report);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "base/atomic_file.hpp"
 #include "base/errors.hpp"
 #include "runtime/secret_masking.hpp"
@@ -29,6 +31,19 @@ journal_observer::journal_observer(run_folder run, const core::redactor& redact,
       faults_(installed_fault_injector()) {
   std::filesystem::create_directories(run_.dir);
   writer_ = std::make_unique<journal_writer>(run_.journal());
+}
+
+std::unique_ptr<journal_observer> journal_observer::reopen(run_folder run, const core::redactor& redact) {
+  const std::string text = util::read_file(run.journal());
+  const std::size_t keep = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+  if (keep < text.size()) std::filesystem::resize_file(run.journal(), keep);
+  std::int64_t mutations = 0;
+  for (const auto& r : read_journal(run.journal()).records) {
+    if (r.value("type", "") == "mutation") mutations = std::max(mutations, r.value("seq", std::int64_t{0}));
+  }
+  auto observer = std::make_unique<journal_observer>(std::move(run), redact, "apply");
+  observer->seq_ = mutations;
+  return observer;
 }
 
 void journal_observer::record(const std::string& type, json fields) {

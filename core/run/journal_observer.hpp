@@ -38,6 +38,10 @@ class journal_observer final : public core::run_observer {
   journal_observer(run_folder run, const core::redactor& redact, std::string mode,
                    const std::atomic<bool>* cancel = nullptr);
 
+  /// Opens the journal of a run whose writer died (the worker of a supervised apply) to append
+  /// its end: drops a torn last line and counts the mutations already journaled.
+  static std::unique_ptr<journal_observer> reopen(run_folder run, const core::redactor& redact);
+
   /// Appends {"type": type, "at": now, ...fields}; durable when it returns.
   void record(const std::string& type, json fields = json::object());
 

@@ -29,6 +29,12 @@ struct run_context {
 struct run_progress {
   std::function<void(const std::string& step, std::size_t index, std::size_t total)> step_started;
   std::function<void(const std::string& step, uint32_t done, uint32_t total, const std::string& label)> progress;
+  /// For a supervising process: the apply's run folder exists and its journal has run_start; each
+  /// call into a plugin starts (with its timeout) and returns; a selected step is finished.
+  std::function<void(const std::string& run_id, const std::filesystem::path& run_dir)> run_started;
+  std::function<void(const std::string& step, const std::string& phase, int timeout_seconds)> plugin_call;
+  std::function<void()> plugin_call_done;
+  std::function<void(const step_result&)> step_finished;
 };
 
 }  // namespace smharden::core

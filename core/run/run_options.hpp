@@ -25,6 +25,10 @@ struct run_options {
   std::string target_spec;
   /// --wait-lock: how long an apply waits for another run's lock (run_lock.hpp); 0 = refused at once.
   std::chrono::seconds wait_lock{0};
+  /// An apply's run id when the caller chose it (empty: a new one).
+  std::string run_id;
+  /// The caller holds the run lock for `run_id` (a supervising process): the apply takes none.
+  bool locked_by_caller = false;
   /// The post-apply health probe's settings, validated (health_probe.hpp); empty: no probe.
   nlohmann::json health = nlohmann::json::object();
 };

@@ -32,6 +32,8 @@ class secret_store {
   /// not a secret, and redacting "admin" would turn "sysadmin" into "sys***").
   static bool is_identity_name(std::string_view name);
   std::optional<std::string> get(const std::string& name) const;
+  /// Every value read so far (files, stdin, put), for handing them to a run's worker process over a pipe.
+  const std::map<std::string, std::string>& values() const noexcept { return values_; }
 
   static std::string env_name(const std::string& name);
 

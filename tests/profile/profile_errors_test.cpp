@@ -71,10 +71,11 @@ TEST_CASE("unknown keys are refused, with a suggestion when one is close", "[pro
   CHECK(t.load_error("far.json").find("Fix: remove the key") != std::string::npos);
 
   t.write("step.json", R"({"steps": {"accounts": {"param": {}}}})");
-  CHECK(t.load_error("step.json") == t.path("step.json") +
-                                         ": /steps/accounts/param: expected one of the step keys (enabled, "
-                                         "severity, params), found \"param\". Fix: rename it to \"params\" (did you "
-                                         "mean \"params\"?), or remove it");
+  CHECK(t.load_error("step.json") ==
+        t.path("step.json") +
+            ": /steps/accounts/param: expected one of the step keys (enabled, "
+            "severity, timeout_seconds, params), found \"param\". Fix: rename it to \"params\" (did you "
+            "mean \"params\"?), or remove it");
 }
 
 TEST_CASE("values of the wrong type", "[profile][errors]") {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cli/cli.hpp"
+#include "cli/run_worker.hpp"
 #include "run/fault_injector.hpp"
 
 #ifdef _WIN32
@@ -24,6 +25,10 @@
 #endif
 
 namespace {
+
+// The worker of a supervised apply (the run's plugins and journal writes) is this program too; a
+// kill point simulates a power loss, so it takes the supervisor down with it.
+bool g_is_worker = false;
 
 std::size_t read_count(const std::string& name) {
   const char* v = std::getenv(name.c_str());
@@ -62,6 +67,7 @@ class environment_fault_injector final : public smharden::journal::fault_injecto
 #ifdef _WIN32
     TerminateProcess(GetCurrentProcess(), 137);
 #else
+    if (g_is_worker) ::kill(::getppid(), SIGKILL);
     ::kill(::getpid(), SIGKILL);
 #endif
     std::_Exit(137);
@@ -76,6 +82,7 @@ class environment_fault_injector final : public smharden::journal::fault_injecto
 }  // namespace
 
 int main(int argc, char** argv) {
+  g_is_worker = argc == 2 && std::string(argv[1]) == smharden::cli::worker_flag;
   static const environment_fault_injector injector;
   smharden::journal::install_fault_injector(&injector);
   return smharden::cli::run(argc, argv);
