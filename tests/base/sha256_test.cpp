@@ -15,7 +15,7 @@ TEST_CASE("sha256: the FIPS 180-2 vectors", "[base][sha256]") {
   CHECK(sha256_hex(std::string(1000000, 'a')) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
-TEST_CASE("sha256: every byte counts, NUL bytes included; lower-case hex of 64 digits", "[base][sha256]") {
+TEST_CASE("sha256: every byte counts, NUL bytes included, lower-case hex of 64 digits", "[base][sha256]") {
   const std::string one_nul(1, '\0');
   CHECK(sha256_hex(one_nul) == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
   CHECK(sha256_hex(one_nul) != sha256_hex(""));

@@ -58,7 +58,7 @@ TEST_CASE("IPv6 addresses and blocks", "[ip]") {
   }
 }
 
-TEST_CASE("host bits of a block are cleared; text comes back in one canonical form", "[ip]") {
+TEST_CASE("host bits of a block are cleared, text comes back in one canonical form", "[ip]") {
   CHECK(to_string(*parse_ip_network("10.1.2.3/8")) == "10.0.0.0/8");
   CHECK(r("192.0.2.77/24").first == r("192.0.2.0").first);
   CHECK(r("0.0.0.0/0").last == ip_value{0, 0xFFFFFFFFU});
@@ -73,7 +73,7 @@ TEST_CASE("host bits of a block are cleared; text comes back in one canonical fo
   CHECK(address_text(ip_family::v6, prefix_mask(ip_family::v6, 64)) == "ffff:ffff:ffff:ffff::");
 }
 
-TEST_CASE("ranges: mask form, a-b ranges; garbage refused", "[ip]") {
+TEST_CASE("ranges: mask form, a-b ranges, garbage refused", "[ip]") {
   CHECK(parse_ip_range("203.0.113.7"));
   CHECK(parse_ip_range("10.0.0.0/8"));
   CHECK(parse_ip_range("10.0.0.0/255.0.0.0"));
@@ -95,7 +95,7 @@ TEST_CASE("ranges: mask form, a-b ranges; garbage refused", "[ip]") {
   CHECK_FALSE(parse_ip_network("10.0.0.1-10.0.0.50"));
 }
 
-TEST_CASE("containment, overlap and coverage by a union; families never mix", "[ip]") {
+TEST_CASE("containment, overlap and coverage by a union, families never mix", "[ip]") {
   const ip_range net = r("10.20.0.0/16");
   CHECK(contains(net, r("10.20.3.4")));
   CHECK(contains(net, r("10.20.128.0/17")));

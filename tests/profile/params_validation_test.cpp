@@ -107,7 +107,7 @@ TEST_CASE("a missing required param names the step's file", "[params]") {
             "write true or false without quotes");
 }
 
-TEST_CASE("disabled steps are not validated; long values are shortened", "[params]") {
+TEST_CASE("disabled steps are not validated, long values are shortened", "[params]") {
   temp_profiles t;
   t.write("p.json", R"({"steps": {"iis-bindings": {"params": {"site": ""}}, "unknown": {"enabled": false}}})");
   CHECK(validation_error(load_profile(t.path("p.json"))) ==

@@ -126,7 +126,7 @@ TEST_CASE("dacl rule: creating folders in C:\\ is allowed above the plugin folde
   CHECK_THAT(what_of(dacl_write_problem("C:\\", f, operator_sid, path_role::ancestor)), Catch::Contains("rights 0x40"));
 }
 
-TEST_CASE("dacl rule: a foreign owner and a NULL DACL are refused; a deny ACE does not excuse an allow",
+TEST_CASE("dacl rule: a foreign owner and a NULL DACL are refused, a deny ACE does not excuse an allow",
           "[registry][trust]") {
   dacl_facts f{users, false, program_files_aces()};
   const auto p = dacl_write_problem("C:\\p", f, operator_sid, path_role::folder);

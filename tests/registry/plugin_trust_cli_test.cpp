@@ -74,7 +74,7 @@ TEST_CASE("cli trust: --allow-insecure-plugins runs and records which plugin and
              Catch::Contains("plugin " + t.plugins.module.string() + " loaded insecurely (--allow-insecure-plugins)"));
 }
 
-TEST_CASE("cli trust: plugins lock pins the modules; a changed module is refused until locked again",
+TEST_CASE("cli trust: plugins lock pins the modules, a changed module is refused until locked again",
           "[cli][trust][lock]") {
   trust_cli t;
   const auto lock = t.home.cli().run({"plugins", "lock", t.plugins.dir.string()});

@@ -75,7 +75,7 @@ TEST_CASE("trust: an untrusted module is never opened", "[registry][trust]") {
   CHECK(reg.find("trust-probe") != nullptr);
 }
 
-TEST_CASE("trust: a writable folder above the plugin folder is refused; a sticky one like /tmp is not",
+TEST_CASE("trust: a writable folder above the plugin folder is refused, a sticky one like /tmp is not",
           "[registry][trust]") {
   trust_folder f;
   fs::permissions(f.tmp.path(), fs::perms(0777));

@@ -64,7 +64,7 @@ TEST_CASE("json report: the summary counts every status, zeros included", "[repo
   for (const auto& [k, v] : empty_summary.items()) CHECK(v == 0);
 }
 
-TEST_CASE("json report: os_access only when declared; restarts, notices, overrides and extra", "[report][json]") {
+TEST_CASE("json report: os_access only when declared, restarts, notices, overrides and extra", "[report][json]") {
   auto r = every_status_report();
   r.steps[0].os_access = true;
   r.restarts.push_back({"service", "SmarterMail", "done", ""});

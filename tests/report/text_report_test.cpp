@@ -29,7 +29,7 @@ TEST_CASE("text report: header, one line per step with its status, reasons and s
   CHECK(out.find('\033') == std::string::npos);  // no colour unless asked
 }
 
-TEST_CASE("text report: findings with current, desired, waiver and remediation; changes", "[report][text]") {
+TEST_CASE("text report: findings with current, desired, waiver and remediation, changes", "[report][text]") {
   auto r = every_status_report();
   r.steps[1].findings[0]["remediation"] = "set relay to nobody";
   r.steps[1].findings.push_back({{"severity", "medium"},
@@ -49,7 +49,7 @@ TEST_CASE("text report: findings with current, desired, waiver and remediation; 
   CHECK(out.find("          * changed: relay closed\n") != std::string::npos);
 }
 
-TEST_CASE("text report: 'not selected' steps only when verbose; restarts, notes, overrides", "[report][text]") {
+TEST_CASE("text report: 'not selected' steps only when verbose, restarts, notes, overrides", "[report][text]") {
   smharden::core::run_report r;
   r.mode = "apply";
   r.profile = "strict";

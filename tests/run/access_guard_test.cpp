@@ -69,7 +69,7 @@ TEST_CASE("ordered rules: the first match decides (IIS ipSecurity order)") {
   CHECK(check_management_access(deny_first, {"192.0.2.1"}, false)["ok"] == true);
 }
 
-TEST_CASE("default allow keeps unlisted addresses in; IPv4 rules do not cover IPv6 ranges") {
+TEST_CASE("default allow keeps unlisted addresses in, IPv4 rules do not cover IPv6 ranges") {
   CHECK(check_management_access({{"deny", {"203.0.113.0/24"}}, {"default", "allow"}}, {"192.0.2.1"}, false)["ok"] ==
         true);
   CHECK(check_management_access({{"allow", {"0.0.0.0/0"}}}, {"2001:db8::1"}, false)["ok"] == false);
@@ -85,7 +85,7 @@ TEST_CASE("apply --allow-lockout-risk lets the apply go on, says so, and lists w
   CHECK_THAT(r["message"].get<std::string>(), Catch::Contains("the webmail allow-list"));
 }
 
-TEST_CASE("params: management_cidrs override the profile's; no ranges at all is a warning, bad input an error") {
+TEST_CASE("params: management_cidrs override the profile's, no ranges at all is a warning, bad input an error") {
   CHECK(check_management_access({{"allow", {"192.0.2.10"}}, {"management_cidrs", {"192.0.2.10"}}}, {"203.0.113.1"},
                                 false)["ok"] == true);
   const json none = check_management_access({{"allow", {"192.0.2.10"}}}, {}, false);

@@ -114,7 +114,7 @@ class webmail {
 
 }  // namespace
 
-TEST_CASE("apply journals every change write-ahead; rollback restores every byte; a second rollback does nothing") {
+TEST_CASE("apply journals every change write-ahead, rollback restores every byte, a second rollback does nothing") {
   lab_run t(churn_profile());
   const cli_result applied = t.apply();
   INFO(applied.err);
@@ -211,7 +211,7 @@ TEST_CASE("rollback --last skips a later apply that changed nothing") {
   CHECK(t.restored());
 }
 
-TEST_CASE("the IIS history copy is journaled; rollback removes it and what a killed copy left behind") {
+TEST_CASE("the IIS history copy is journaled, rollback removes it and what a killed copy left behind") {
   json profile = churn_profile();
   profile["steps"]["safety-churn-b"] = {{"params", {{"bindings", {"127.0.0.1:9998:"}}}}};
   lab_run t(profile);
@@ -297,7 +297,7 @@ TEST_CASE("rollback refuses what it cannot do, with a usage error") {
   CHECK_THAT(of_rollback.err, Catch::Contains("only apply runs"));
 }
 
-TEST_CASE("a failed step rolls the whole run back automatically; --no-auto-rollback keeps it") {
+TEST_CASE("a failed step rolls the whole run back automatically, --no-auto-rollback keeps it") {
   SECTION("automatic") {
     lab_run t(churn_profile({{"fail_after_changes", true}}));
     const cli_result applied = t.apply();
@@ -349,7 +349,7 @@ TEST_CASE("a failing health probe after apply rolls back automatically and exits
   CHECK(count_type(records, "auto_rollback") == 1);
 }
 
-TEST_CASE("a passing health probe keeps the apply; a failing one with --no-auto-rollback keeps it too, exit 4") {
+TEST_CASE("a passing health probe keeps the apply, a failing one with --no-auto-rollback keeps it too, exit 4") {
   SECTION("passes") {
     webmail up(200);
     lab_run t(churn_profile(json::object(), {{"health", up.health()}}));
@@ -377,7 +377,7 @@ TEST_CASE("a passing health probe keeps the apply; a failing one with --no-auto-
   }
 }
 
-TEST_CASE("the lockout guard refuses an allow-list that excludes a management range; the override is recorded") {
+TEST_CASE("the lockout guard refuses an allow-list that excludes a management range, the override is recorded") {
   json profile = churn_profile();
   profile["management_cidrs"] = {"192.0.2.10/32", "203.0.113.0/24"};
   SECTION("refused, and the step's earlier changes rolled back") {

@@ -89,7 +89,7 @@ TEST_CASE("net.http.probe: nothing listening is a failed probe, not an exception
   CHECK_FALSE(r["error"].get<std::string>().empty());
 }
 
-TEST_CASE("health settings: profile and target merge (target wins); mistakes name the file and pointer") {
+TEST_CASE("health settings: profile and target merge (target wins), mistakes name the file and pointer") {
   smharden::services::target t;
   t.root = "/labs/one";
   t.config = {{"health", {{"webmail", {{"url", "https://10.0.0.5:9998/"}}}}}};

@@ -60,7 +60,7 @@ TEST_CASE("journal records are one JSON object per line, and read back in order"
   CHECK(read_journal(file).records.size() == 3);
 }
 
-TEST_CASE("a torn last line (killed mid-write) is skipped; damage elsewhere is an error naming the line") {
+TEST_CASE("a torn last line (killed mid-write) is skipped, damage elsewhere is an error naming the line") {
   smharden::test::temp_dir dir("smharden-safety-torn");
   const auto file = dir.path() / "journal.jsonl";
   {

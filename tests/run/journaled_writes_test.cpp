@@ -117,7 +117,7 @@ TEST_CASE("a service's writes through the run's environment: one backup, the las
   CHECK(jr.files.at(journal_path(created).string()).steps == std::set<std::string>{"step-a", "step-b"});
 }
 
-TEST_CASE("a tool's write is read back and reported; a check run's environment refuses writes") {
+TEST_CASE("a tool's write is read back and reported, a check run's environment refuses writes") {
   journal_lab lab;
   smharden::core::secret_store secrets{lab.redact};
   smharden::core::audit_log log{lab.redact, {}, SMH_LOG_ERROR};

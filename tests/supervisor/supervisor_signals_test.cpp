@@ -44,7 +44,7 @@ TEST_CASE("SIGHUP (an SSH session that drops) is handled like SIGTERM") {
   CHECK(t.restored());
 }
 
-TEST_CASE("SIGTERM once asks the worker to stop after the current step; a hung step still ends by its timeout") {
+TEST_CASE("SIGTERM once asks the worker to stop after the current step, a hung step still ends by its timeout") {
   supervised_lab t(misbehaving("none", "hang", 2));
   const cli_result r = t.apply(t.once_changed([](pid_t pid) { ::kill(pid, SIGTERM); }));
   INFO(r.out << r.err);

@@ -80,7 +80,7 @@ TEST_CASE("a plugin that exits, crashes, aborts or hangs during apply: exit 4, r
   }
 }
 
-TEST_CASE("--no-auto-rollback keeps the changes of an apply whose plugin crashed, and says how to undo them") {
+TEST_CASE("an apply whose plugin crashed, with --no-auto-rollback: keeps its changes and says how to undo them") {
   supervised_lab t(misbehaving("none", "segv"));
   const cli_result r = t.apply({}, {"--no-auto-rollback"});
   INFO(r.out << r.err);

@@ -5,7 +5,7 @@
 
 using smharden::json;
 
-TEST_CASE("iis-bindings: catch-all replaced by the allowed binding; never none", "[iis-bindings]") {
+TEST_CASE("iis-bindings: catch-all replaced by the allowed binding, never none", "[iis-bindings]") {
   namespace b = smharden::iis_bindings;
   const json current = json::parse(R"([{"protocol":"http","binding_information":"*:9998:"}])");
   const json params = {{"allowed", json::parse(R"([{"protocol":"http","binding_information":"127.0.0.1:9998:"}])")}};

@@ -112,7 +112,7 @@ TEST_CASE("iis-ip: allow entries that together hold a management range keep it i
   CHECK(q.refusals[0].find("192.0.2.200") != std::string::npos);
 }
 
-TEST_CASE("iis-ip: compliant state plans nothing; order-only drift is reported as such", "[iis-ip]") {
+TEST_CASE("iis-ip: compliant state plans nothing, order-only drift is reported as such", "[iis-ip]") {
   const json params = {{"allow_unlisted", false}, {"allow", {"127.0.0.1", "10.0.0.0/8"}}, {"dynamic", no_dynamic}};
   const json entries = json::parse(R"([
     {"ip_address":"127.0.0.1","subnet_mask":"255.255.255.255","domain_name":"","allowed":true},

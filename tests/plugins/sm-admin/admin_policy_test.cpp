@@ -11,7 +11,7 @@ bool has_finding(const std::vector<smharden::finding>& fs, const std::string& id
 }
 }  // namespace
 
-TEST_CASE("sm-admin: 2FA is reported, not automated; IP rules are enforced safely", "[smartermail][policy]") {
+TEST_CASE("sm-admin: 2FA is reported, not automated, IP rules are enforced safely", "[smartermail][policy]") {
   const json admins = {{"admins",
                         {{{"username", "admin"},
                           {"primary", true},

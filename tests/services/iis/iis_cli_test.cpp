@@ -109,7 +109,7 @@ TEST_CASE("cli: lab drift -> apply -> compliant -> re-apply changes nothing -> r
   CHECK(smharden::util::read_file(fs::directory_iterator(config.parent_path() / "history")->path()) == after_apply);
 }
 
-TEST_CASE("cli: default deny that excludes a management range is refused; nothing written", "[iis][cli][lockout]") {
+TEST_CASE("cli: default deny that excludes a management range is refused, nothing written", "[iis][cli][lockout]") {
   cli c;
   const fs::path lab = c.work.path() / "lab";
   REQUIRE(c.run({"lab", "init", lab.string()}).exit_code == 0);

@@ -118,7 +118,7 @@ TEST_CASE("lab: finds the SmarterMail site on *:9998: with its own ApplicationPo
   CHECK(f.call("iis.sites.list")["sites"].size() == 3);
 }
 
-TEST_CASE("identity edit changes only the processModel element; the password is a marker", "[iis][preserve]") {
+TEST_CASE("identity edit changes only the processModel element, the password is a marker", "[iis][preserve]") {
   const std::string original = lab_text();
   iis_fixture f(original);
   f.call("iis.app_pool.set_identity", {{"name", "SmarterMail"},
@@ -494,7 +494,7 @@ TEST_CASE("bindings: refuses to leave a site with none, validates the format", "
   CHECK(f.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"].size() == 2);
 }
 
-TEST_CASE("app pool password: needs the secret; a real server refuses instead of writing clear text",
+TEST_CASE("app pool password: needs the secret, a real server refuses instead of writing clear text",
           "[iis][identity]") {
   const json params = {{"name", "SmarterMail"},
                        {"identity_type", "SpecificUser"},
@@ -563,7 +563,7 @@ const json specific_user = {{"name", "SmarterMail"},
 
 }  // namespace
 
-TEST_CASE("real server: IIS gets the password and encrypts it; the file never holds it", "[iis][identity]") {
+TEST_CASE("real server: IIS gets the password and encrypts it, the file never holds it", "[iis][identity]") {
   const std::string original = lab_text();
   iis_fixture f(original, smharden::services::target_kind::local);
   fake_iis_writer::seen seen;
@@ -606,7 +606,7 @@ TEST_CASE("real server: the step's earlier edits reach the file before IIS write
   CHECK(f.on_disk().find("[enc:IISWASOnlyCngProvider:") != std::string::npos);
 }
 
-TEST_CASE("real server: a file another tool changed is not handed to IIS; IIS refusing is reported",
+TEST_CASE("real server: a file another tool changed is not handed to IIS, IIS refusing is reported",
           "[iis][identity]") {
   iis_fixture f(lab_text(), smharden::services::target_kind::local);
   fake_iis_writer::seen seen;
@@ -638,7 +638,7 @@ TEST_CASE("recycle in a lab is recorded, undo is empty", "[iis][recycle]") {
   CHECK(error_code_of([&] { f.call("iis.app_pool.recycle", {{"name", "nope"}}); }) == "not_found");
 }
 
-TEST_CASE("seed_iis_lab writes the embedded template; config path honours target.json", "[iis][lab]") {
+TEST_CASE("seed_iis_lab writes the embedded template, config path honours target.json", "[iis][lab]") {
   const smharden::test::temp_dir seed_dir("smharden-iis-seed");
   const auto& dir = seed_dir.path();
   smharden::services::seed_iis_lab(dir);

@@ -232,7 +232,7 @@ TEST_CASE("rest: tokens are refreshed before they expire and after an early 401"
   CHECK(emu.count("auth.logout") == 1);
 }
 
-TEST_CASE("rest: reads are retried on 5xx, timeouts and dropped connections; writes never", "[smartermail][rest]") {
+TEST_CASE("rest: reads are retried on 5xx, timeouts and dropped connections, writes never", "[smartermail][rest]") {
   sm_emulator emu;
   emu.add_account("admin", password);
   client run(emu.base_url(), admin_secrets());
@@ -318,7 +318,7 @@ TEST_CASE("rest: a write the server silently drops is caught by the read-back", 
   CHECK(run.call("smartermail.relay.set", {{"allow_relay", "nobody"}})["changed"] == true);
 }
 
-TEST_CASE("rest: TLS is verified; a CA file or a SHA-256 pin admits a self-signed server", "[smartermail][rest][tls]") {
+TEST_CASE("rest: TLS is verified, a CA file or a SHA-256 pin admits a self-signed server", "[smartermail][rest][tls]") {
   const smharden::test::temp_dir dir("smharden-smrest");
   const fs::path cert = dir.path() / "cert.pem";
   const fs::path key = dir.path() / "key.pem";
