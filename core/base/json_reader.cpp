@@ -70,20 +70,6 @@ class fd_closer {
 };
 #endif
 
-std::string pointer_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // Builds the document like nlohmann's DOM parser, but refuses nesting beyond
 // the limit, names the JSON pointer of every problem, and appends object
 // members in constant time (ordered_json's own insert searches the object).
@@ -203,7 +189,7 @@ class bounded_builder {
     std::string out;
     for (const frame& f : frames_) {
       out += '/';
-      out += f.is_array ? std::to_string(f.count == 0 ? 0 : f.count - 1) : pointer_token(f.key);
+      out += f.is_array ? std::to_string(f.count == 0 ? 0 : f.count - 1) : json_pointer_token(f.key);
     }
     return out;
   }
@@ -215,7 +201,7 @@ class bounded_builder {
     for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
       const frame& f = frames_[i];
       out += '/';
-      out += f.is_array ? std::to_string(f.count == 0 ? 0 : f.count - 1) : pointer_token(f.key);
+      out += f.is_array ? std::to_string(f.count == 0 ? 0 : f.count - 1) : json_pointer_token(f.key);
     }
     return out + "/" + std::to_string(frames_.back().count);
   }
@@ -330,6 +316,20 @@ nlohmann::ordered_json read_ordered_json_file(const fs::path& file, const json_r
   const std::string name = display.empty() ? file.string() : display;
   return parse_ordered_json(read_regular_file(file, options.limits.max_bytes, options.blame, name, options.what), name,
                             options);
+}
+
+std::string json_pointer_token(const std::string& token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace smharden::core

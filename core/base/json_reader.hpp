@@ -48,6 +48,9 @@ std::string read_regular_file(const std::filesystem::path& file, std::size_t max
                               const std::string& display = "", const std::string& what = "JSON");
 
 /// Parses `text`; `source` names it in errors ("<file>", "<file> line 7", "response of GET /x").
+/// One reference token of a JSON pointer (RFC 6901): '~' as "~0", '/' as "~1".
+std::string json_pointer_token(const std::string& token);
+
 nlohmann::json parse_json(std::string_view text, const std::string& source, const json_read_options& options);
 nlohmann::ordered_json parse_ordered_json(std::string_view text, const std::string& source,
                                           const json_read_options& options);

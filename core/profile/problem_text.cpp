@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/json_reader.hpp"
+
 namespace smharden::core {
 
 std::string problem_text(const std::string& file, const std::string& pointer, const std::string& expected,
@@ -11,17 +13,7 @@ std::string problem_text(const std::string& file, const std::string& pointer, co
 }
 
 std::string pointer_append(const std::string& pointer, const std::string& token) {
-  std::string out = pointer + "/";
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return pointer + "/" + json_pointer_token(token);
 }
 
 std::string short_json(const std::string& dumped) {

@@ -12,6 +12,7 @@
 
 #include "base/errors.hpp"
 #include "run/worker_process.hpp"
+#include "services/win32_text.hpp"
 
 namespace smharden::core {
 namespace {
@@ -41,14 +42,6 @@ std::wstring quoted(const std::wstring& arg) {
   }
   out.append(backslashes * 2, L'\\');
   out.push_back(L'"');
-  return out;
-}
-
-std::wstring widen(const std::string& s) {
-  if (s.empty()) return {};
-  const int n = MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0);
-  std::wstring out(static_cast<std::size_t>(n), L'\0');
-  MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), out.data(), n);
   return out;
 }
 
@@ -82,7 +75,7 @@ struct worker_process::impl {
 worker_process::worker_process(const std::vector<std::string>& args) : impl_(std::make_unique<impl>()) {
   const std::wstring exe = current_executable().wstring();
   std::wstring command = quoted(exe);
-  for (const auto& a : args) command += L" " + quoted(widen(a));
+  for (const auto& a : args) command += L" " + quoted(services::win32::to_wide(a, "a worker argument"));
   HANDLE in_read = nullptr, out_write = nullptr, err_write = nullptr;
   make_pipe(in_read, impl_->in, false);
   make_pipe(impl_->out, out_write, true);

@@ -9,17 +9,10 @@
 
 #include "services/net/http_probe.hpp"
 #include "services/url_policy.hpp"
+#include "services/win32_text.hpp"
 
 namespace smharden::services::net {
 namespace {
-
-std::wstring widen(const std::string& s) {
-  if (s.empty()) return {};
-  const int n = MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0);
-  std::wstring out(static_cast<std::size_t>(n), L'\0');
-  MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), out.data(), n);
-  return out;
-}
 
 class handle {
  public:
@@ -49,7 +42,7 @@ http_probe_result http_get_status(const http_probe_request& request) {
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     return r;
   };
-  std::wstring url = widen(request.url);
+  std::wstring url = win32::to_wide(request.url, "the probe URL");
   URL_COMPONENTS parts{};
   parts.dwStructSize = sizeof(parts);
   parts.dwHostNameLength = static_cast<DWORD>(-1);

@@ -17,6 +17,7 @@
 
 #include "base/atomic_file.hpp"  // sha256_hex
 #include "services/smartermail/http_transport.hpp"
+#include "services/win32_text.hpp"
 
 #ifndef WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY
 #define WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY 4
@@ -24,14 +25,6 @@
 
 namespace smharden::services::smartermail {
 namespace {
-
-std::wstring widen(const std::string& s) {
-  if (s.empty()) return {};
-  const int n = MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0);
-  std::wstring out(static_cast<std::size_t>(n), L'\0');
-  MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), out.data(), n);
-  return out;
-}
 
 struct winhttp_handle {
   HINTERNET h = nullptr;
@@ -189,7 +182,7 @@ class winhttp_transport final : public http_transport {
   }
 
   http_response send(const http_request& request) override {
-    const std::wstring url = widen(request.url);
+    const std::wstring url = win32::to_wide(request.url, "the SmarterMail URL");
     URL_COMPONENTS parts{};
     parts.dwStructSize = sizeof parts;
     parts.dwHostNameLength = static_cast<DWORD>(-1);
@@ -204,7 +197,7 @@ class winhttp_transport final : public http_transport {
     winhttp_handle connection(WinHttpConnect(session_.h, host.c_str(), parts.nPort, 0));
     if (connection.h == nullptr) fail(transport_failure::connect, "WinHttpConnect " + request.url);
     auto req = std::make_unique<winhttp_handle>(
-        WinHttpOpenRequest(connection.h, widen(request.method).c_str(), path.c_str(), nullptr, WINHTTP_NO_REFERER,
+        WinHttpOpenRequest(connection.h, win32::to_wide(request.method, "the HTTP method").c_str(), path.c_str(), nullptr, WINHTTP_NO_REFERER,
                            WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0));
     if (req->h == nullptr) fail(transport_failure::other, "WinHttpOpenRequest " + request.url);
 
@@ -229,7 +222,7 @@ class winhttp_transport final : public http_transport {
     }
 
     std::wstring headers;
-    for (const auto& [name, value] : request.headers) headers += widen(name + ": " + value + "\r\n");
+    for (const auto& [name, value] : request.headers) headers += win32::to_wide(name + ": " + value + "\r\n", "an HTTP header");
     const BOOL sent = WinHttpSendRequest(
         req->h, headers.empty() ? WINHTTP_NO_ADDITIONAL_HEADERS : headers.c_str(), static_cast<DWORD>(-1L),
         request.body.empty() ? WINHTTP_NO_REQUEST_DATA : const_cast<char*>(request.body.data()),
