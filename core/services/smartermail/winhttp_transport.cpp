@@ -196,9 +196,9 @@ class winhttp_transport final : public http_transport {
 
     winhttp_handle connection(WinHttpConnect(session_.h, host.c_str(), parts.nPort, 0));
     if (connection.h == nullptr) fail(transport_failure::connect, "WinHttpConnect " + request.url);
-    auto req = std::make_unique<winhttp_handle>(
-        WinHttpOpenRequest(connection.h, win32::to_wide(request.method, "the HTTP method").c_str(), path.c_str(), nullptr, WINHTTP_NO_REFERER,
-                           WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0));
+    auto req = std::make_unique<winhttp_handle>(WinHttpOpenRequest(
+        connection.h, win32::to_wide(request.method, "the HTTP method").c_str(), path.c_str(), nullptr,
+        WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, secure ? WINHTTP_FLAG_SECURE : 0));
     if (req->h == nullptr) fail(transport_failure::other, "WinHttpOpenRequest " + request.url);
 
     cert_check check;
@@ -222,7 +222,8 @@ class winhttp_transport final : public http_transport {
     }
 
     std::wstring headers;
-    for (const auto& [name, value] : request.headers) headers += win32::to_wide(name + ": " + value + "\r\n", "an HTTP header");
+    for (const auto& [name, value] : request.headers)
+      headers += win32::to_wide(name + ": " + value + "\r\n", "an HTTP header");
     const BOOL sent = WinHttpSendRequest(
         req->h, headers.empty() ? WINHTTP_NO_ADDITIONAL_HEADERS : headers.c_str(), static_cast<DWORD>(-1L),
         request.body.empty() ? WINHTTP_NO_REQUEST_DATA : const_cast<char*>(request.body.data()),
