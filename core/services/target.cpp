@@ -47,8 +47,15 @@ target file_target(const std::filesystem::path& file) {
   if (kind == "local") {
     t.kind = target_kind::local;
   } else if (kind == "lab" || kind == "offline") {
-    t = folder_target(kind == "lab" ? target_kind::lab : target_kind::offline,
-                      (file.parent_path() / config.value("root", ".")).string());
+    const auto root_it = config.find("root");
+    if (root_it != config.end() && !root_it->is_string()) {
+      throw core::profile_error(
+          fmt::format("{}: /root must be a folder path (a string), found {}; e.g. \"root\": "
+                      "\"C:/smharden/labs/customer1\"",
+                      file.string(), root_it->dump()));
+    }
+    const std::string root = root_it != config.end() ? root_it->get<std::string>() : std::string(".");
+    t = folder_target(kind == "lab" ? target_kind::lab : target_kind::offline, (file.parent_path() / root).string());
   } else {
     throw core::profile_error(fmt::format(
         "{}: /kind must be \"local\" (this machine), \"lab\" or \"offline\" (with \"root\": the folder), found \"{}\"",

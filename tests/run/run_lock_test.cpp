@@ -211,3 +211,17 @@ TEST_CASE("a target file says its kind: local is this machine, lab and offline a
     }
   }
 }
+
+TEST_CASE("a target file's root must be a folder path: any other type is an error naming the file and /root") {
+  smharden::test::temp_dir dir("smharden-target-root");
+  for (const char* root : {"1", "null", "[\"copy\"]", "{}", "true"}) {
+    const fs::path file = dir.write("lab.json", std::string(R"({"kind": "lab", "root": )") + root + "}");
+    INFO(root);
+    try {
+      services::parse_target(file.string());
+      FAIL("accepted");
+    } catch (const smharden::core::profile_error& e) {
+      CHECK_THAT(e.what(), Catch::Contains(file.string()) && Catch::Contains("/root must be a folder path"));
+    }
+  }
+}
