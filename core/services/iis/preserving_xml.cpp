@@ -83,6 +83,7 @@ void preserving_xml::load(std::string text) {
   doc_.reset();
   text_ = std::move(text);
   pinned_.clear();
+  children_pinned_.clear();
   marks_.clear();
   fresh_.clear();
   modified_ = false;
@@ -182,6 +183,7 @@ std::uint64_t preserving_xml::generation_of(pugi::xml_node subtree) const {
 
 void preserving_xml::forget_subtree(pugi::xml_node node) {
   pinned_.erase(node.internal_object());
+  children_pinned_.erase(node.internal_object());
   marks_.erase(node.internal_object());
   fresh_.erase(node.internal_object());
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) forget_subtree(c);

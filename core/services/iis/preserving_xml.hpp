@@ -126,6 +126,9 @@ class preserving_xml {
   std::unique_ptr<char[]> parse_buffer_;  // pugixml's in-place copy of text_ (outlives doc_'s nodes)
   pugi::xml_document doc_;
   std::unordered_map<const void*, node_meta> pinned_;  // original places of nodes whose neighbours an edit moved
+  // Parents whose original children are all in pinned_: an edit only adds fresh children or removes
+  // some, so pinning once is enough, and n appends to one parent stay linear.
+  std::unordered_set<const void*> children_pinned_;
   std::unordered_map<const void*, edit_marks> marks_;
   std::unordered_set<const void*> fresh_;  // nodes created by an edit
   std::string newline_ = "\n";

@@ -148,6 +148,7 @@ std::optional<preserving_xml::node_meta> preserving_xml::meta_of(pugi::xml_node 
 }
 
 void preserving_xml::pin_children(pugi::xml_node parent) {
+  if (!children_pinned_.insert(parent.internal_object()).second) return;
   auto pin = [this](pugi::xml_node n) {
     if (pinned_.count(n.internal_object()) != 0) return;
     if (const auto m = meta_of(n)) pinned_.emplace(n.internal_object(), *m);
