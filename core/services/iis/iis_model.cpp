@@ -220,6 +220,20 @@ const std::vector<site_index::entry>& site_index::sites(const preserving_xml& do
   return entries_;
 }
 
+const std::vector<pugi::xml_node>& site_index::sites_under(const preserving_xml& doc,
+                                                           const std::vector<std::string>& dirs) {
+  const std::vector<entry>& all = sites(doc);
+  if (match_generation_ == generation_ && match_dirs_ == dirs) return match_hits_;
+  const folder_matcher under(dirs);
+  match_hits_.clear();
+  for (const entry& s : all) {
+    if (under.contains(s.physical_path)) match_hits_.push_back(s.site);
+  }
+  match_dirs_ = dirs;
+  match_generation_ = generation_;
+  return match_hits_;
+}
+
 pugi::xml_node find_app_pool(const preserving_xml& doc, std::string_view name) {
   for (pugi::xml_node p : doc.root().child("system.applicationHost").child("applicationPools").children("add")) {
     if (iequals(p.attribute("name").value(), name)) return p;

@@ -39,11 +39,17 @@ class site_index {
     std::string_view physical_path;
   };
   const std::vector<entry>& sites(const preserving_xml& doc);
+  /// The sites whose root folder is one of `dirs` or inside one (folder_matcher). Remembered per
+  /// state of <sites> and folder list: every check and verify of the iis plugins looks the site up.
+  const std::vector<pugi::xml_node>& sites_under(const preserving_xml& doc, const std::vector<std::string>& dirs);
 
  private:
   pugi::xml_node sites_;          ///< the <sites> element the entries were read from
   std::uint64_t generation_ = 0;  ///< and its generation_of then
   std::vector<entry> entries_;
+  std::vector<std::string> match_dirs_;  ///< the folders of the last sites_under
+  std::uint64_t match_generation_ = 0;   ///< generation_ when it ran
+  std::vector<pugi::xml_node> match_hits_;
 };
 /// Case-insensitive "is a path one of these folders or inside one", after expanding %SystemDrive%.
 /// The folders are normalized once: a 10,000-site config is scanned on every site lookup.

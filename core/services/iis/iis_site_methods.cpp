@@ -71,11 +71,7 @@ json site_find(iis_service& self, const json& p) {
   } else {
     dirs.assign(std::begin(default_install_dirs), std::end(default_install_dirs));
   }
-  const folder_matcher under_install(dirs);
-  std::vector<pugi::xml_node> hits;
-  for (const site_index::entry& s : self.sites().sites(d)) {
-    if (under_install.contains(s.physical_path)) hits.push_back(s.site);
-  }
+  const std::vector<pugi::xml_node> hits = self.sites().sites_under(d, dirs);
   if (hits.size() == 1) return site_json(d, hits.front());
   if (hits.empty()) {
     throw service_error("not_found",
