@@ -27,18 +27,20 @@ void worker_output_pump::push(int stream, std::string line) {
 
 void worker_output_pump::read_loop(int stream) {
   std::string pending;
+  std::size_t scanned = 0;  // bytes at the start of pending with no line break: a long line is searched once
   char buffer[8192];
   for (;;) {
     const std::size_t n = worker_.read_output(stream, buffer, sizeof buffer);
     if (n == 0) break;
     pending.append(buffer, n);
     std::size_t start = 0;
-    for (std::size_t nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n', start)) {
+    for (std::size_t nl = pending.find('\n', scanned); nl != std::string::npos; nl = pending.find('\n', start)) {
       push(stream, pending.substr(start, nl - start));
       start = nl + 1;
     }
     pending.erase(0, start);
     if (stream == 2 && pending.size() > max_output_line) push(stream, std::exchange(pending, {}));
+    scanned = pending.size();
   }
   if (!pending.empty()) push(stream, std::move(pending));
   std::lock_guard<std::mutex> lock(mutex_);
