@@ -116,9 +116,9 @@ TEST_CASE("cli: numbers out of their field's range are refused by the schema", "
           example{"iis-ip", nullptr, "/steps/iis-ip/params/allow"},
       }) {
     std::string params = e.params != nullptr ? e.params : "";
-    if (e.params == nullptr) {  // 2 001 allow entries: one more than iis-ip takes
+    if (e.params == nullptr) {  // 10 001 allow entries: one more than iis-ip takes
       params = R"({"allow": ["10.0.0.1")";
-      for (int i = 0; i < 2000; ++i) params += R"(, "10.0.0.1")";
+      for (int i = 0; i < 10000; ++i) params += R"(, "10.0.0.1")";
       params += "]}";
     }
     const auto profile =
@@ -128,6 +128,31 @@ TEST_CASE("cli: numbers out of their field's range are refused by the schema", "
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(profile.string() + ": " + e.pointer + ": expected") != std::string::npos);
   }
+}
+
+TEST_CASE("cli: iis-ip applies its largest allow list, every entry written once, and checks compliant after",
+          "[cli][limits]") {
+  cli_lab lab("smharden-cli-allow-10k");
+  std::string allow;
+  for (int i = 0; i < 10000; ++i) {
+    allow += (i != 0 ? ", \"" : "\"") + std::to_string(10 + i / 65536) + "." + std::to_string((i / 256) % 256) + "." +
+             std::to_string(i % 256) + ".1\"";
+  }
+  const auto profile = lab.write("allow.json", R"({"steps": {"iis-ip": {"params": {"allow": [)" + allow +
+                                                   R"(], "deny": [], "dynamic": {"manage": false}}}}})");
+  const cli_result applied =
+      lab.cli().run({"apply", "--yes", "--profile", profile.string(), "--target", lab.target()}, {}, kill_if_hung);
+  INFO(applied.err.substr(0, 2000));
+  REQUIRE(applied.exit_code == 0);
+  const std::string config = smharden::util::read_file(lab.lab() / "iis" / "applicationHost.config");
+  std::size_t entries = 0;
+  for (std::size_t at = config.find("<add ipAddress="); at != std::string::npos;
+       at = config.find("<add ipAddress=", at + 1)) {
+    ++entries;
+  }
+  CHECK(entries == 10000);
+  const cli_result again = lab.cli().run({"check", "--profile", profile.string(), "--target", lab.target()});
+  CHECK(again.exit_code == 0);
 }
 
 TEST_CASE("cli: 1e400 in a profile and a deep target file name the file and the place", "[cli][limits]") {
