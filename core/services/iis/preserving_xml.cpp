@@ -30,6 +30,20 @@ std::uint64_t next_generation() {
   return ++last;
 }
 
+// The offset of the first character reference to U+0000 ("&#0;", "&#x00;"), or npos. pugixml would
+// decode it into a NUL that ends the value, and the bytes after it would be lost when written.
+size_t find_nul_reference(std::string_view text) {
+  for (size_t at = text.find("&#"); at != std::string_view::npos; at = text.find("&#", at + 2)) {
+    size_t i = at + 2;
+    const bool hex = i < text.size() && (text[i] == 'x' || text[i] == 'X');
+    if (hex) ++i;
+    const size_t digits = i;
+    while (i < text.size() && text[i] == '0') ++i;
+    if (i > digits && i < text.size() && text[i] == ';') return at;
+  }
+  return std::string_view::npos;
+}
+
 bool is_blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
 std::string escape_text(std::string_view value) {
@@ -94,6 +108,10 @@ void preserving_xml::load(std::string text) {
   if (const size_t nul = text_.find('\0'); nul != std::string::npos) {
     const auto [line, column] = line_column(text_, nul);
     throw xml_syntax_error(line, column, "NUL byte (XML does not allow U+0000)");
+  }
+  if (const size_t ref = find_nul_reference(text_); ref != std::string::npos) {
+    const auto [line, column] = line_column(text_, ref);
+    throw xml_syntax_error(line, column, "character reference to U+0000 (XML does not allow it)");
   }
   // In place: names and values point into parse_buffer_, at the same offsets as in text_ (a BOM is skipped, not
   // moved). One extra byte so the buffer ends in a NUL whatever the text is.

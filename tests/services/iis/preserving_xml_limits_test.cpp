@@ -55,6 +55,26 @@ TEST_CASE("a NUL byte anywhere is a syntax error, not the end of the document", 
   }
 }
 
+TEST_CASE("a character reference to U+0000 is a syntax error, not a value cut short", "[iis][xml][input]") {
+  // Found by the app_host_config fuzzer: pugixml decoded "&#x0;" into a NUL that ended the text, and
+  // an edit elsewhere wrote the element back without the bytes after it.
+  for (const std::string ref : {"&#x0;", "&#0;", "&#X000;", "&#00;"}) {
+    INFO(ref);
+    preserving_xml doc;
+    try {
+      doc.load("<configuration>\n  <a x=\"1" + ref + "2\" />\n</configuration>\n");
+      FAIL("expected an xml_syntax_error");
+    } catch (const xml_syntax_error& e) {
+      CHECK(std::string(e.what()).find("U+0000") != std::string::npos);
+      CHECK(e.line() == 2);
+      CHECK(e.column() == 10);
+    }
+  }
+  preserving_xml fine;
+  fine.load("<configuration a=\"&#x20;&#10;&#x0A;\" />");  // other references load as before
+  CHECK(std::string(fine.root().attribute("a").value()) == " \n\n");
+}
+
 TEST_CASE("a CDATA section or comment whose text starts with '<' keeps its opening", "[iis][xml][input]") {
   for (const std::string inner : {"<![CDATA[<![CDATA[x]]>", "<!--<x>-->"}) {
     INFO(inner);
