@@ -99,8 +99,10 @@ def ansible_env(root):
         "ANSIBLE_REMOTE_TMP": os.path.join(root, "ansible-remote"),
         "ANSIBLE_STDOUT_CALLBACK": "json",
         "ANSIBLE_FORKS": "8",
+        "ANSIBLE_PIPELINING": "true",
         "ANSIBLE_RETRY_FILES_ENABLED": "false",
         "ANSIBLE_NOCOLOR": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",  # nothing written into the source tree
     })
     return env
 
