@@ -17,16 +17,21 @@ struct merge_options {
   std::string format = "text";
 };
 
-/// True for .json, false for .txt; anything else is refused before any input is read.
-bool fleet_file_is_json(const std::string& file) {
+/// The fleet report in the format of `file`'s extension; any other is refused before any input is read.
+std::string render_fleet_for_file(const nlohmann::ordered_json* fleet, const std::string& file) {
   const auto ext = std::filesystem::path(file).extension().string();
-  if (ext == ".json" || ext == ".txt") return ext == ".json";
-  throw core::usage_error(fmt::format(
-      "--report {}: a fleet report is written as .json or .txt; name the file FILE.json or FILE.txt", file));
+  if (ext != ".json" && ext != ".txt" && ext != ".xml") {
+    throw core::usage_error(fmt::format(
+        "--report {}: a fleet report is written as .json, .xml (JUnit) or .txt; name the file accordingly", file));
+  }
+  if (fleet == nullptr) return {};
+  if (ext == ".json") return fleet->dump(2) + "\n";
+  if (ext == ".xml") return core::render_fleet_junit(*fleet);
+  return core::render_fleet_text(*fleet);
 }
 
 void merge_reports(const merge_options& o) {
-  for (const auto& file : o.reports) fleet_file_is_json(file);
+  for (const auto& file : o.reports) render_fleet_for_file(nullptr, file);
   std::vector<core::fleet_host> hosts;
   hosts.reserve(o.inputs.size());
   for (const auto& input : o.inputs) hosts.push_back(core::read_host_report(input));
@@ -35,7 +40,7 @@ void merge_reports(const merge_options& o) {
   std::cout.flush();
   for (const auto& file : o.reports) {
     try {
-      util::write_file_atomic(file, fleet_file_is_json(file) ? fleet.dump(2) + "\n" : core::render_fleet_text(fleet));
+      util::write_file_atomic(file, render_fleet_for_file(&fleet, file));
     } catch (const std::exception& e) {
       throw core::runtime_error(fmt::format("--report {}: {}", file, e.what()));
     }
@@ -53,7 +58,8 @@ void add_report_command(CLI::App& app, cli_context& /*ctx*/) {
       "Merge the JSON run reports of many hosts into one fleet report; each host is named after its file "
       "(web01.json -> web01)");
   merge->add_option("REPORT", o.inputs, "A run report written by check or apply (--report FILE.json)")->required();
-  merge->add_option("--report", o.reports, "Also write the fleet report to FILE (.json or .txt); repeatable");
+  merge->add_option("--report", o.reports,
+                    "Also write the fleet report to FILE (.json, .xml = JUnit, .txt); repeatable");
   merge->add_option("--format", o.format, "Console output: text or json")->check(CLI::IsMember({"text", "json"}));
   merge->callback([] { merge_reports(o); });
 }

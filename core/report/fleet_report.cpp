@@ -275,4 +275,12 @@ std::string render_fleet_text(const oj& fleet) {
   return out;
 }
 
+std::string render_fleet_junit(const oj& fleet) {
+  std::vector<std::pair<std::string, run_report>> hosts;
+  for (const auto& h : fleet.at("hosts")) {
+    hosts.emplace_back(h.at("host").get<std::string>(), report_from_json(nlohmann::json::parse(h.at("report").dump())));
+  }
+  return render_junit(hosts);
+}
+
 }  // namespace smharden::core

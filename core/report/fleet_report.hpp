@@ -37,5 +37,7 @@ nlohmann::ordered_json merge_fleet(const std::vector<fleet_host>& hosts, const s
 
 /// The fleet report for a terminal or a .txt file.
 std::string render_fleet_text(const nlohmann::ordered_json& fleet);
+/// The fleet report as JUnit XML for CI dashboards: a testsuite per host (report_writers.hpp).
+std::string render_fleet_junit(const nlohmann::ordered_json& fleet);
 
 }  // namespace smharden::core

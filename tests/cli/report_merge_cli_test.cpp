@@ -36,9 +36,10 @@ TEST_CASE("cli: report merge writes one fleet report from the run reports of sev
 
   const auto out = home.root() / "fleet.json";
   const auto txt = home.root() / "fleet.txt";
-  const auto merged =
-      home.cli().run({"report", "merge", (reports / "web01.json").string(), (reports / "web02.json").string(),
-                      "--report", out.string(), "--report", txt.string(), "--format", "json"});
+  const auto xml = home.root() / "fleet.xml";
+  const auto merged = home.cli().run({"report", "merge", (reports / "web01.json").string(),
+                                      (reports / "web02.json").string(), "--report", out.string(), "--report",
+                                      txt.string(), "--report", xml.string(), "--format", "json"});
   INFO(merged.err);
   REQUIRE(merged.exit_code == 0);
   const auto fleet = read_json(out);
@@ -58,6 +59,10 @@ TEST_CASE("cli: report merge writes one fleet report from the run reports of sev
   std::ifstream text_in(txt);
   const std::string text((std::istreambuf_iterator<char>(text_in)), std::istreambuf_iterator<char>());
   CHECK_THAT(text, Catch::Contains("2 host(s): 1 drift, 1 compliant"));
+  std::ifstream xml_in(xml);
+  const std::string junit((std::istreambuf_iterator<char>(xml_in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(junit, Catch::Contains("<testsuite name=\"web01: smharden check fleet\"") &&
+                        Catch::Contains("<testsuite name=\"web02: smharden check fleet\""));
 }
 
 TEST_CASE("cli: report merge refuses what is not a run report, naming the file and the place", "[cli][fleet]") {
@@ -83,7 +88,7 @@ TEST_CASE("cli: report merge refuses what is not a run report, naming the file a
   const auto html = home.root() / "fleet.html";
   r = home.cli().run({"report", "merge", bad_status.string(), "--report", html.string()});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("fleet.html: a fleet report is written as .json or .txt"));
+  CHECK_THAT(r.err, Catch::Contains("fleet.html: a fleet report is written as .json, .xml (JUnit) or .txt"));
   CHECK_FALSE(std::filesystem::exists(html));
 
   CHECK(home.cli().run({"report", "merge"}).exit_code == 2);

@@ -3,6 +3,8 @@
 // with the file and the JSON pointer.
 #include <catch2/catch.hpp>
 
+#include <pugixml.hpp>
+
 #include "base/errors.hpp"
 #include "report/fleet_report.hpp"
 #include "report/report_writers.hpp"
@@ -151,4 +153,24 @@ TEST_CASE("fleet report: a run report of the wrong shape is refused with the JSO
   r = good;
   r["exit_code"] = "3";
   CHECK_THAT(shape_error(r), Catch::StartsWith("in.json: /exit_code: expected an integer"));
+}
+
+TEST_CASE("fleet report: JUnit XML has a testsuite per host, named after it", "[report][fleet]") {
+  auto drift = make_step("relay", step_status::drift);
+  drift.findings = nlohmann::json::array({{{"id", "open"}, {"severity", "high"}, {"title", "open <relay>"}}});
+  const oj fleet = merge_fleet({host("web01", {make_step("relay", step_status::compliant)}, 0),
+                                host("web&02", {drift, make_step("ids", step_status::error, "unreadable")}, 1)},
+                               "t");
+  pugi::xml_document doc;
+  REQUIRE(doc.load_string(smharden::core::render_fleet_junit(fleet).c_str()));
+  std::vector<pugi::xml_node> suites;
+  for (auto s : doc.child("testsuites").children("testsuite")) suites.push_back(s);
+  REQUIRE(suites.size() == 2);
+  CHECK(std::string(suites[0].attribute("name").value()) == "web01: smharden check baseline");
+  CHECK(suites[0].attribute("failures").as_int() == 0);
+  CHECK(std::string(suites[1].attribute("name").value()) == "web&02: smharden check baseline");
+  CHECK(suites[1].attribute("tests").as_int() == 2);
+  CHECK(suites[1].attribute("failures").as_int() == 1);
+  CHECK(suites[1].attribute("errors").as_int() == 1);
+  CHECK_THAT(suites[1].child("testcase").child("failure").text().get(), Catch::Contains("open <relay>"));
 }
