@@ -47,6 +47,7 @@ int run_app(cli_context& ctx, const std::vector<std::string>& args) {
   add_rollback_commands(app, ctx);
   add_smartermail_command(app, ctx);
   add_plugins_command(app, ctx);
+  add_report_command(app, ctx);
   if (!ctx.worker) app.parse_complete_callback([] { announce_unfinished_runs(); });
 
   try {

@@ -20,6 +20,8 @@ void add_smartermail_command(CLI::App& app, cli_context& ctx);
 
 /// plugins lock
 void add_plugins_command(CLI::App& app, cli_context& ctx);
+/// report merge
+void add_report_command(CLI::App& app, cli_context& ctx);
 
 /// --wait-lock SECONDS, shared by the commands that change a target (apply, rollback).
 inline void add_wait_lock(CLI::App* cmd, unsigned& seconds) {

@@ -31,9 +31,8 @@ std::string xml_escape(std::string_view raw) {
   return out;
 }
 
-}  // namespace
-
-std::string render_junit(const run_report& r) {
+/// One <testsuite> element; `host` (when not empty) prefixes its name.
+std::string testsuite(const run_report& r, const std::string& host) {
   int failures = 0, errors = 0, skipped = 0;
   std::string cases;
   for (const auto& s : r.steps) {
@@ -76,10 +75,23 @@ std::string render_junit(const run_report& r) {
   }
   if (!properties.empty()) properties = "    <properties>\n" + properties + "    </properties>\n";
   return fmt::format(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"smharden {} {}\" tests=\"{}\" "
-      "failures=\"{}\" errors=\"{}\" skipped=\"{}\" timestamp=\"{}\">\n{}{}  </testsuite>\n</testsuites>\n",
-      xml_escape(r.mode), xml_escape(r.profile), r.steps.size(), failures, errors, skipped, xml_escape(r.started_at),
-      properties, cases);
+      "  <testsuite name=\"{}smharden {} {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
+      "timestamp=\"{}\">\n{}{}  </testsuite>\n",
+      host.empty() ? "" : xml_escape(host) + ": ", xml_escape(r.mode), xml_escape(r.profile), r.steps.size(), failures,
+      errors, skipped, xml_escape(r.started_at), properties, cases);
+}
+
+const char* const junit_head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
+const char* const junit_tail = "</testsuites>\n";
+
+}  // namespace
+
+std::string render_junit(const run_report& r) { return junit_head + testsuite(r, "") + junit_tail; }
+
+std::string render_junit(const std::vector<std::pair<std::string, run_report>>& hosts) {
+  std::string suites;
+  for (const auto& [host, report] : hosts) suites += testsuite(report, host);
+  return junit_head + suites + junit_tail;
 }
 
 }  // namespace smharden::core

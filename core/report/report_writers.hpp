@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "report/run_report.hpp"
 
@@ -20,5 +22,7 @@ step_result step_from_json(const nlohmann::json& j);
 /// color: ANSI colours for a terminal.
 std::string render_text(const run_report& report, bool color, bool verbose);
 std::string render_junit(const run_report& report);
+/// One JUnit document for many hosts: a testsuite per host, named "HOST: smharden MODE PROFILE".
+std::string render_junit(const std::vector<std::pair<std::string, run_report>>& hosts);
 
 }  // namespace smharden::core
