@@ -6,7 +6,8 @@ Usage: metrics_cli.py SMHARDEN PROFILE
 The file parses line by line as Prometheus text exposition format (HELP, TYPE
 gauge, samples with escaped label values, no timestamps), has one compliance
 gauge per step agreeing with the JSON report, no byte-order mark and no CR, and
-nothing else is left in its folder (written atomically). A name not ending in
+nothing else is left in its folder (written atomically); Prometheus' own Python
+client (python3-prometheus-client) reads the same families and samples. A name not ending in
 .prom is a usage error (exit 2); an unwritable path is an error naming --metrics.
 """
 import os
@@ -48,6 +49,22 @@ def parse(text):
     return samples
 
 
+def official_parse(text):
+    """The families as Prometheus' own Python client parses them (python3-prometheus-client)."""
+    try:
+        from prometheus_client.parser import text_string_to_metric_families
+    except ImportError:
+        sys.path.append("/usr/lib/python3/dist-packages")  # Debian's package, when python3 is another one
+        try:
+            from prometheus_client.parser import text_string_to_metric_families
+        except ImportError:
+            if os.environ.get("CI") == "true":
+                fail("python3-prometheus-client is not installed (CI=true: it must be)")
+            print("note: python3-prometheus-client is not installed; only this test's own parser ran")
+            return None
+    return {f.name: (f.type, len(f.samples)) for f in text_string_to_metric_families(text)}
+
+
 def main():
     smharden, profile = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory(prefix="smharden-metrics-") as tmp:
@@ -69,6 +86,12 @@ def main():
         steps = {labels["status"]: value for name, labels, value in samples if name == "smharden_steps"}
         if steps != {k: float(v) for k, v in report["summary"].items()}:
             fail(f"smharden_steps {steps} does not match the summary {report['summary']}")
+        official = official_parse(raw.decode("utf-8"))
+        ours = {}
+        for name, _, _ in samples:
+            ours[name] = ("gauge", ours.get(name, ("gauge", 0))[1] + 1)
+        if official is not None and official != ours:
+            fail(f"prometheus_client reads {official}, this test's parser {ours}")
         exit_codes = [value for name, _, value in samples if name == "smharden_run_exit_code"]
         if exit_codes != [float(run.returncode)]:
             fail(f"smharden_run_exit_code {exit_codes}, the run exited {run.returncode}")
