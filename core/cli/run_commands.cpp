@@ -24,6 +24,7 @@ struct run_command_options {
   std::string profile;
   std::string target;
   std::vector<std::string> only, skip, tags, reports;
+  std::string metrics;  ///< a Prometheus textfile (.prom)
   bool with_deps = false;
   std::string format = "text";
   bool yes = false;
@@ -32,13 +33,6 @@ struct run_command_options {
   bool allow_lockout_risk = false;
   unsigned wait_lock = 0;
 };
-
-std::string render_for_file(const core::run_report& report, const std::string& file) {
-  const auto ext = std::filesystem::path(file).extension().string();
-  if (ext == ".json") return core::to_json(report).dump(2) + "\n";
-  if (ext == ".xml") return core::render_junit(report);
-  return core::render_text(report, false, true);
-}
 
 void emit(const core::run_report& report, const run_command_options& o, int verbosity) {
   if (o.format == "json") {
@@ -49,9 +43,16 @@ void emit(const core::run_report& report, const run_command_options& o, int verb
   std::cout.flush();
   for (const auto& file : o.reports) {
     try {
-      util::write_file_atomic(file, render_for_file(report, file));
+      util::write_file_atomic(file, core::render_for_file(report, file));
     } catch (const std::exception& e) {
       throw core::runtime_error(fmt::format("--report {}: {}", file, e.what()));
+    }
+  }
+  if (!o.metrics.empty()) {
+    try {
+      util::write_file_atomic(o.metrics, core::render_prometheus(report));
+    } catch (const std::exception& e) {
+      throw core::runtime_error(fmt::format("--metrics {}: {}", o.metrics, e.what()));
     }
   }
 }
@@ -254,7 +255,15 @@ void add_common(CLI::App* cmd, run_command_options& o) {
   cmd->add_option("--tags", o.tags, "Run only steps with any of these tags (comma-separated, repeatable)");
   cmd->add_flag("--with-deps", o.with_deps, "Also run what the selected steps require");
   cmd->add_option("--format", o.format, "Console output: text or json")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--report", o.reports, "Also write the report to FILE (.json, .xml = JUnit, else text); repeatable");
+  cmd->add_option("--report", o.reports,
+                  "Also write the report to FILE (.json, .xml = JUnit, .html, .sarif, else text); repeatable");
+  cmd->add_option("--metrics", o.metrics,
+                  "Also write compliance gauges to FILE.prom (Prometheus text, for windows_exporter's textfile "
+                  "collector)")
+      ->check([](const std::string& file) -> std::string {
+        if (std::filesystem::path(file).extension() == ".prom") return {};
+        return "textfile collectors read only *.prom files: name it e.g. smharden.prom";
+      });
 }
 
 }  // namespace

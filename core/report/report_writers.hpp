@@ -1,5 +1,8 @@
 // The report formats. JSON ("smharden.report/1") is the machine contract;
-// text is for a terminal; JUnit XML is for CI dashboards.
+// text is for a terminal; JUnit XML is for CI dashboards; HTML is for people;
+// SARIF 2.1.0 is for code-scanning tools; Prometheus text is for monitoring.
+// Every writer renders any run report, including one read back with
+// report_from_json (keys it does not know stay in run_report::extra).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -24,5 +27,14 @@ std::string render_text(const run_report& report, bool color, bool verbose);
 std::string render_junit(const run_report& report);
 /// One JUnit document for many hosts: a testsuite per host, named "HOST: smharden MODE PROFILE".
 std::string render_junit(const std::vector<std::pair<std::string, run_report>>& hosts);
+/// One self-contained HTML file: inline CSS and script, no network resource.
+std::string render_html(const run_report& report);
+/// SARIF 2.1.0, one run of the tool "smharden".
+std::string render_sarif(const run_report& report);
+/// Prometheus text exposition format: compliance gauges per step, counts by status and severity.
+std::string render_prometheus(const run_report& report);
+/// The report in the format its file name asks for: .json, .xml (JUnit), .html/.htm, .sarif,
+/// anything else text.
+std::string render_for_file(const run_report& report, const std::string& file);
 
 }  // namespace smharden::core

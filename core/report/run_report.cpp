@@ -24,6 +24,10 @@ const char* to_string(step_status s) {
   return "error";
 }
 
+bool findings_still_open(step_status s) {
+  return s != step_status::compliant && s != step_status::applied && s != step_status::skipped;
+}
+
 std::map<std::string, int> run_report::summary() const {
   std::map<std::string, int> counts;
   for (const char* s : {"compliant", "drift", "applied", "failed", "blocked", "skipped", "waived", "error"}) {

@@ -13,6 +13,10 @@ enum class step_status { compliant, drift, applied, failed, blocked, skipped, wa
 
 const char* to_string(step_status s);
 
+/// False when a step's findings no longer stand after the run: the step was compliant, was skipped,
+/// or its findings were fixed (applied). Waived findings of the other statuses still stand.
+bool findings_still_open(step_status s);
+
 struct step_result {
   std::string id;
   std::string title;
