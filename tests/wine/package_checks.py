@@ -18,11 +18,17 @@
   package_checks.py killed-journal JOURNAL
       The journal of a killed apply: each line is JSON (but a torn last one),
       it starts with run_start, holds at least one mutation_done and no run_end.
+  package_checks.py restored BEFORE_SHA256 AFTER_SHA256
+      Every lab file listed in BEFORE (sha256sum lines) has the same hash in
+      AFTER; a file new in AFTER is only what the lab records on its own side
+      (iis/recycle.log: each app pool recycle, the rollback's too;
+      iis/history/applicationHost.*.config: IIS's copy of each config it saw).
   package_checks.py history HISTORY_JSON RUN_ID
       `history --format json` lists RUN_ID as rolled back ("yes").
 """
 import json
 import pathlib
+import re
 import subprocess
 import sys
 import zipfile
@@ -151,6 +157,27 @@ def check_killed_journal(journal):
           f"no run_end{', and a torn last line' if torn else ''}")
 
 
+def sha256_listing(path):
+    out = {}
+    for line in pathlib.Path(path).read_text().splitlines():
+        digest, name = line.split(None, 1)
+        out[name] = digest
+    return out
+
+
+def check_restored(before_file, after_file):
+    before = sha256_listing(before_file)
+    after = sha256_listing(after_file)
+    changed = sorted(n for n in before if after.get(n) != before[n])
+    if changed:
+        fail(f"lab files not restored (missing or another hash): {changed}")
+    recorded = re.compile(r"\./iis/(recycle\.log|history/applicationHost\.[0-9TZ]+\.config)")
+    unexpected = sorted(n for n in after if n not in before and not recorded.fullmatch(n))
+    if unexpected:
+        fail(f"files the run left in the lab: {unexpected}")
+    print(f"ok: all {len(before)} lab files have their hash from before")
+
+
 def check_history(history_json, run_id):
     runs = load(history_json)
     if isinstance(runs, dict):
@@ -167,7 +194,7 @@ def check_history(history_json, run_id):
 def main(argv):
     commands = {"zip": (check_zip, 2), "imports": (check_imports, 3), "unpack": (unpack, 2),
                 "applied": (check_applied, 2), "killed-journal": (check_killed_journal, 1),
-                "history": (check_history, 2)}
+                "history": (check_history, 2), "restored": (check_restored, 2)}
     if len(argv) >= 2 and argv[1] in commands and len(argv) == commands[argv[1]][1] + 2:
         commands[argv[1]][0](*argv[2:])
         return
