@@ -20,7 +20,7 @@ std::string resolve_error(const std::string& arg, const std::filesystem::path& f
 }
 }  // namespace
 
-TEST_CASE("a bare name is a shipped profile; a path or a .json file is a file", "[profile][name]") {
+TEST_CASE("a bare name is a shipped profile, a path or a .json file is a file", "[profile][name]") {
   CHECK(is_shipped_profile_name("baseline"));
   CHECK(is_shipped_profile_name("customer-example"));
   CHECK_FALSE(is_shipped_profile_name("baseline.json"));
@@ -34,7 +34,7 @@ TEST_CASE("a bare name is a shipped profile; a path or a .json file is a file", 
   CHECK_FALSE(is_shipped_profile_name(""));
 }
 
-TEST_CASE("a shipped name resolves into the shipped folder, a path stays as given", "[profile][name]") {
+TEST_CASE("a shipped name resolves into the shipped folder and a path stays as given", "[profile][name]") {
   temp_dir shipped("smharden-shipped");
   const auto baseline = shipped.write("baseline.json", "{}");
   CHECK(resolve_profile_argument("baseline", shipped.path()) == baseline);
