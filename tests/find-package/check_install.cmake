@@ -26,7 +26,9 @@ function(expect_file path)
   endif()
 endfunction()
 
-run(0 ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
+# With a umask that lets the group write: the install still makes folders
+# only their owner can write, or plugin trust would refuse every plugin.
+run(0 sh -c "umask 002 && exec \"$0\" --install \"$1\" --prefix \"$2\"" "${CMAKE_COMMAND}" "${BUILD_DIR}" "${prefix}")
 
 # The GNUInstallDirs layout; every plugin module of the build tree is installed.
 set(exe "${prefix}/bin/smharden")
