@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "cli/cli_context.hpp"
+#include "profile/profile_name.hpp"
+#include "runtime/install_layout.hpp"
 #include "runtime/state_dir.hpp"
 #include "services/service_registry.hpp"
 
@@ -20,6 +22,10 @@ std::vector<std::string> split_commas(const std::vector<std::string>& items) {
     }
   }
   return out;
+}
+
+std::filesystem::path profile_argument(const std::string& arg) {
+  return core::resolve_profile_argument(arg, core::shipped_profile_folder());
 }
 
 }  // namespace smharden::cli

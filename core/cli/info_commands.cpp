@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "base/errors.hpp"
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "graph/step_graph.hpp"
 #include "run/run_plan.hpp"
@@ -65,7 +66,7 @@ void describe_plugin(cli_context& ctx, const info_options& o) {
 }
 
 core::run_plan load_plan(cli_context& ctx, const std::string& file) {
-  return core::plan_run(ctx.registry(), core::load_profile(file), {});
+  return core::plan_run(ctx.registry(), core::load_profile(profile_argument(file)), {});
 }
 
 }  // namespace
@@ -82,7 +83,7 @@ void add_info_commands(CLI::App& app, cli_context& ctx) {
   describe->callback([&ctx] { describe_plugin(ctx, o); });
 
   auto* validate = app.add_subcommand("validate", "Validate a profile (and its extends chain) against the plugins");
-  validate->add_option("PROFILE", o.profile_file, "Profile file")->required();
+  validate->add_option("PROFILE", o.profile_file, "Profile: a shipped profile's name (baseline) or a file")->required();
   validate->callback([&ctx] {
     const auto plan = load_plan(ctx, o.profile_file);
     std::string order;
@@ -91,7 +92,7 @@ void add_info_commands(CLI::App& app, cli_context& ctx) {
   });
 
   auto* graph = app.add_subcommand("graph", "Print the profile's step graph as Graphviz DOT or Mermaid");
-  graph->add_option("--profile", o.profile_file, "Profile file")->required();
+  graph->add_option("--profile", o.profile_file, "Profile: a shipped profile's name (baseline) or a file")->required();
   static std::string graph_format = "dot";
   graph->add_option("--format", graph_format, "dot or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
   graph->callback([&ctx] {

@@ -140,7 +140,7 @@ bool confirm_apply(const core::run_report& preview) {
 core::run_options prepare(cli_context& ctx, const run_command_options& o, core::run_mode mode, core::run_plan& plan) {
   core::run_options opts;
   opts.mode = mode;
-  opts.profile_file = o.profile;
+  opts.profile_file = profile_argument(o.profile);
   opts.select.only = split_commas(o.only);
   opts.select.skip = split_commas(o.skip);
   opts.select.tags = split_commas(o.tags);
@@ -163,7 +163,7 @@ core::run_options prepare(cli_context& ctx, const run_command_options& o, core::
     }
   }
   // Everything that can be wrong with the profile is found before the target is touched.
-  plan = core::plan_run(ctx.registry(), core::load_profile(o.profile), opts.select);
+  plan = core::plan_run(ctx.registry(), core::load_profile(opts.profile_file), opts.select);
   opts.target = ctx.resolve_target(o.target);
   opts.wait_lock = std::chrono::seconds(o.wait_lock);
   // An offline copy is refused before the confirmation preview: nothing there can be applied.
@@ -247,7 +247,7 @@ void run_command(cli_context& ctx, const run_command_options& o, core::run_mode 
 }
 
 void add_common(CLI::App* cmd, run_command_options& o) {
-  cmd->add_option("--profile", o.profile, "Profile file, e.g. profiles/baseline.json")->required();
+  cmd->add_option("--profile", o.profile, "Profile: a shipped profile's name (baseline) or a file")->required();
   cmd->add_option("--target", o.target,
                   "local | lab:DIR | offline:DIR | TARGET.json (default: local on Windows, the user's lab elsewhere)");
   cmd->add_option("--only", o.only, "Run only these steps (comma-separated, repeatable)");

@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <boost/dll/runtime_symbol_info.hpp>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
 
 #include "registry/plugin_lock.hpp"
+#include "runtime/install_layout.hpp"
 
 namespace smharden::core {
 namespace {
@@ -170,9 +170,14 @@ std::vector<const loaded_plugin*> plugin_registry::plugins() const {
 
 std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& cli_dirs) {
   std::vector<fs::path> dirs;
-  std::error_code ec;
-  const fs::path exe = boost::dll::program_location(ec);
-  if (!ec) dirs.push_back(exe.parent_path() / "plugins");
+  // The shipped plugins: the first of their possible folders that exists.
+  for (const fs::path& dir : shipped_plugin_folders()) {
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) {
+      dirs.push_back(dir);
+      break;
+    }
+  }
   dirs.insert(dirs.end(), cli_dirs.begin(), cli_dirs.end());
   if (const char* env = std::getenv("SMHARDEN_PLUGIN_PATH"); env != nullptr && *env != '\0') {
 #ifdef _WIN32

@@ -72,7 +72,9 @@ class plugin_registry {
   std::vector<load_refusal> refusals_;
 };
 
-/// The plugin search path: `plugins/` beside the running binary, then each
+/// The plugin search path: the shipped plugin folder (`plugins/` beside the
+/// running binary, else the installed one relative to it, see
+/// runtime/install_layout.hpp), then each
 /// --plugin-dir, then each entry of SMHARDEN_PLUGIN_PATH (':' separated, ';'
 /// on Windows).
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::filesystem::path>& cli_dirs);

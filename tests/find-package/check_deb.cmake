@@ -1,0 +1,65 @@
+# Script for the deb_package test (cmake -P): cpack -G DEB from this build
+# tree; the package holds the host, every plugin, the profiles, the docs and
+# the licences under /usr, not the SDK; its Depends name the shared libraries;
+# unpacked anywhere, its host loads every plugin and validates a shipped profile.
+cmake_policy(VERSION 3.25)
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+set(ENV{SMHARDEN_STATE_DIR} "${WORK_DIR}/state")
+unset(ENV{SMHARDEN_PLUGIN_PATH})
+
+function(run)
+  execute_process(COMMAND ${ARGN} WORKING_DIRECTORY "${WORK_DIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  set(last_out "${out}" PARENT_SCOPE)
+endfunction()
+
+run("${CPACK}" -G DEB --config "${BUILD_DIR}/CPackConfig.cmake" -B "${WORK_DIR}/out")
+file(GLOB debs "${WORK_DIR}/out/smharden_*_amd64.deb")
+list(LENGTH debs count)
+if(NOT count EQUAL 1)
+  message(FATAL_ERROR "cpack -G DEB made ${count} smharden_*_amd64.deb files in ${WORK_DIR}/out")
+endif()
+
+run(dpkg-deb -c "${debs}")
+set(listing "${last_out}")
+file(GLOB plugins RELATIVE "${BUILD_DIR}/bin/plugins" "${BUILD_DIR}/bin/plugins/smh-*.so")
+set(expected ./usr/bin/smharden ./usr/share/smharden/profiles/baseline.json
+    ./usr/share/smharden/profiles/schema/profile.schema.json ./usr/share/doc/smharden/README.md
+    ./usr/share/doc/smharden/licenses/nlohmann-json.txt)
+foreach(plugin IN LISTS plugins)
+  list(APPEND expected "./usr/lib/smharden/plugins/${plugin}")
+endforeach()
+foreach(path IN LISTS expected)
+  string(FIND "${listing}" " ${path}\n" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "dpkg-deb -c: the package has no ${path}:\n${listing}")
+  endif()
+endforeach()
+if(listing MATCHES "/include/|/cmake/")
+  message(FATAL_ERROR "the package holds the SDK, which installs on its own:\n${listing}")
+endif()
+if(NOT listing MATCHES "drwxr-xr-x [^\n]* ./usr/lib/smharden/plugins/\n")
+  message(FATAL_ERROR "the plugin folder is not mode 0755 in the package:\n${listing}")
+endif()
+run(dpkg-deb -f "${debs}" Depends)
+foreach(dep libspdlog libfmt libpugixml libcurl libssl)
+  if(NOT last_out MATCHES "${dep}")
+    message(FATAL_ERROR "the package's Depends lacks ${dep}: ${last_out}")
+  endif()
+endforeach()
+
+# Unpacked into a folder, the host finds its plugins and profiles relative to itself.
+run(dpkg-deb -x "${debs}" "${WORK_DIR}/root")
+run("${WORK_DIR}/root/usr/bin/smharden" list --format json)
+string(JSON loaded LENGTH "${last_out}" plugins)
+string(JSON refused LENGTH "${last_out}" refused)
+list(LENGTH plugins plugin_count)
+if(NOT loaded EQUAL plugin_count OR NOT refused EQUAL 0)
+  message(FATAL_ERROR "the unpacked host loaded ${loaded} plugins and refused ${refused}:\n${last_out}")
+endif()
+run("${WORK_DIR}/root/usr/bin/smharden" validate baseline)
+message(STATUS "${debs}: ${plugin_count} plugins, profiles, docs and licences")
