@@ -20,6 +20,8 @@ void add_smartermail_command(CLI::App& app, cli_context& ctx);
 
 /// plugins lock
 void add_plugins_command(CLI::App& app, cli_context& ctx);
+/// completion bash|powershell (add it after every other command: the script lists them all)
+void add_completion_command(CLI::App& app);
 
 /// --wait-lock SECONDS, shared by the commands that change a target (apply, rollback).
 inline void add_wait_lock(CLI::App* cmd, unsigned& seconds) {
