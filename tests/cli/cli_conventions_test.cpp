@@ -111,9 +111,10 @@ TEST_CASE("cli: global options are accepted after the command", "[cli][conventio
   const auto after = home.cli().run({"list", "--plugin-dir", TEST_PLUGIN_DIR, "--format", "json"});
   REQUIRE(before.exit_code == 0);
   REQUIRE(after.exit_code == 0);
-  CHECK(before.out_json()["plugins"] == after.out_json()["plugins"]);
+  const nlohmann::json listed = after.out_json();
+  CHECK(before.out_json()["plugins"] == listed["plugins"]);
   bool alpha = false;
-  for (const auto& p : after.out_json()["plugins"]) alpha = alpha || p["id"] == "tp-alpha";
+  for (const auto& p : listed["plugins"]) alpha = alpha || p["id"] == "tp-alpha";
   CHECK(alpha);
 
   // A global option after a nested command, and -v after check.
