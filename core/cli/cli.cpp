@@ -7,6 +7,7 @@
 
 #include "base/errors.hpp"
 #include "base/text_escape.hpp"
+#include "cli/command_examples.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_worker.hpp"
 #include "cli/stop_signals.hpp"
@@ -33,6 +34,7 @@ int run_app(cli_context& ctx, const std::vector<std::string>& args) {
   CLI::App app{"smharden: check, apply and roll back SmarterMail-on-Windows hardening"};
   app.set_version_flag("--version", "smharden " SMHARDEN_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // global options are accepted after the command too: `smharden list --plugin-dir X`
   app.add_option("--plugin-dir", ctx.plugin_dirs, "Another folder to load plugins from (repeatable)");
   app.add_option("--secret-file", ctx.secret_files, "Read secret NAME from a file: NAME=PATH (repeatable)");
   app.add_option("--secret-stdin", ctx.secret_stdin, "Read secret NAME as one line of standard input (repeatable)");
@@ -40,6 +42,7 @@ int run_app(cli_context& ctx, const std::vector<std::string>& args) {
                "Load plugins that others than their owner and the administrators can write (recorded in the report "
                "and the audit log)");
   app.add_flag("-v,--verbose", ctx.verbosity, "Show more on the console (-vv: debug)");
+  app.add_flag("--no-color", ctx.no_color, "No colours on the console (also when NO_COLOR is set)");
 
   add_info_commands(app, ctx);
   add_run_commands(app, ctx);
@@ -48,6 +51,8 @@ int run_app(cli_context& ctx, const std::vector<std::string>& args) {
   add_smartermail_command(app, ctx);
   add_plugins_command(app, ctx);
   add_report_command(app, ctx);
+  add_completion_command(app);
+  add_command_examples(app);
   if (!ctx.worker) app.parse_complete_callback([] { announce_unfinished_runs(); });
 
   try {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "base/errors.hpp"
@@ -24,6 +25,12 @@ namespace smharden::cli {
 bool stdout_is_tty() { return smh_isatty(smh_fileno(stdout)) != 0; }
 bool stdin_is_tty() { return smh_isatty(smh_fileno(stdin)) != 0; }
 bool stderr_is_tty() { return smh_isatty(smh_fileno(stderr)) != 0; }
+
+bool cli_context::color_stdout() const {
+  const char* no_color_env = std::getenv("NO_COLOR");
+  if (no_color || (no_color_env != nullptr && *no_color_env != '\0')) return false;
+  return stdout_is_tty();
+}
 
 core::plugin_registry& cli_context::registry() {
   if (!plugins) {

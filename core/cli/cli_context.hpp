@@ -38,6 +38,7 @@ struct cli_context {
   std::vector<std::string> secret_stdin;  ///< NAME (read one line each from stdin)
   int verbosity = 0;
   bool allow_insecure_plugins = false;  ///< --allow-insecure-plugins
+  bool no_color = false;                ///< --no-color
   bool require_signed_plugins = false;  ///< the target file's require_signed_plugins
 
   core::redactor redact;
@@ -62,6 +63,9 @@ struct cli_context {
   /// The same without loading any plugin, for what runs no plugin code (rollback, probes): a broken
   /// or hostile module in a plugin folder is never opened on the way back.
   core::run_context run_context_without_plugins();
+  /// Colours on stdout: only on a terminal, without --no-color, and without NO_COLOR (no-color.org: set
+  /// and not empty).
+  bool color_stdout() const;
 };
 
 /// True when the stream is an interactive terminal.

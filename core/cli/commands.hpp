@@ -22,6 +22,8 @@ void add_smartermail_command(CLI::App& app, cli_context& ctx);
 void add_plugins_command(CLI::App& app, cli_context& ctx);
 /// report merge
 void add_report_command(CLI::App& app, cli_context& ctx);
+/// completion bash|powershell (add it after every other command: the script lists them all)
+void add_completion_command(CLI::App& app);
 
 /// --wait-lock SECONDS, shared by the commands that change a target (apply, rollback).
 inline void add_wait_lock(CLI::App* cmd, unsigned& seconds) {

@@ -34,11 +34,11 @@ struct run_command_options {
   unsigned wait_lock = 0;
 };
 
-void emit(const core::run_report& report, const run_command_options& o, int verbosity) {
+void emit(const core::run_report& report, const run_command_options& o, const cli_context& ctx) {
   if (o.format == "json") {
     std::cout << core::to_json(report).dump(2) << "\n";
   } else {
-    std::cout << core::render_text(report, stdout_is_tty(), verbosity > 0);
+    std::cout << core::render_text(report, ctx.color_stdout(), ctx.verbosity > 0);
   }
   std::cout.flush();
   for (const auto& file : o.reports) {
@@ -234,7 +234,7 @@ void run_command(cli_context& ctx, const run_command_options& o, core::run_mode 
       throw core::usage_error("apply changes the server: pass --yes to confirm when not on a terminal");
     }
     const core::run_report preview = execute(ctx, o, core::run_mode::check);
-    std::cout << core::render_text(preview, stdout_is_tty(), false);
+    std::cout << core::render_text(preview, ctx.color_stdout(), false);
     if (!confirm_apply(preview)) {
       std::cout << "nothing applied\n";
       command_exit_code() = preview.exit_code;
@@ -242,7 +242,7 @@ void run_command(cli_context& ctx, const run_command_options& o, core::run_mode 
     }
   }
   const core::run_report report = execute(ctx, o, mode);
-  emit(report, o, ctx.verbosity);
+  emit(report, o, ctx);
   command_exit_code() = report.exit_code;
 }
 

@@ -405,14 +405,36 @@ void validate_step(const step_config& step, const json& schema_json, std::vector
 
 }  // namespace
 
+namespace {
+
+// Fills `value` in place from `schema`: absent properties get their "default", then every object
+// (and every object in an array with an "items" schema) gets its own schema's defaults, at any depth.
+void fill_defaults(json& value, const json& schema) {
+  if (!schema.is_object()) return;
+  if (value.is_object()) {
+    const auto props = schema.find("properties");
+    if (props == schema.end() || !props->is_object()) return;
+    for (const auto& [name, property] : props->items()) {
+      if (!property.is_object()) continue;
+      if (!value.contains(name)) {
+        if (!property.contains("default")) continue;
+        value[name] = property["default"];
+      }
+      fill_defaults(value[name], property);
+    }
+  } else if (value.is_array()) {
+    const auto items = schema.find("items");
+    if (items == schema.end() || !items->is_object()) return;
+    for (auto& element : value) fill_defaults(element, *items);
+  }
+}
+
+}  // namespace
+
 json apply_schema_defaults(const json& params, const json& schema) {
   json out = params.is_null() ? json::object() : params;
-  if (!out.is_object() || !schema.is_object() || !schema.contains("properties") || !schema["properties"].is_object()) {
-    return out;
-  }
-  for (const auto& [name, property] : schema["properties"].items()) {
-    if (property.is_object() && property.contains("default") && !out.contains(name)) out[name] = property["default"];
-  }
+  if (!out.is_object()) return out;
+  fill_defaults(out, schema);
   return out;
 }
 

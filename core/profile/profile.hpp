@@ -74,8 +74,10 @@ profile load_profile(const std::filesystem::path& file);
 /// An unknown plugin id is an error naming the step and `smharden list`.
 void validate_params(const profile& p, const std::map<std::string, nlohmann::json>& schemas_by_plugin);
 
-/// Fills in defaults declared in `schema` ("default" of top-level properties)
-/// for params the profile did not set. Returns the completed params.
+/// Fills in defaults declared in `schema` ("default" of a property under "properties", at any
+/// depth: in nested objects and in the objects of arrays whose schema has "items") for params the
+/// profile did not set. An absent object is created only when its property has a "default" (e.g.
+/// `{}`), which is then filled in the same way. Returns the completed params.
 nlohmann::json apply_schema_defaults(const nlohmann::json& params, const nlohmann::json& schema);
 
 }  // namespace smharden::core

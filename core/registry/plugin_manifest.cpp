@@ -1,6 +1,7 @@
 #include "registry/plugin_manifest.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
 #include <stdexcept>
@@ -8,33 +9,45 @@
 #include "base/errors.hpp"
 #include "base/json_reader.hpp"
 #include "graph/semver.hpp"
+#include "registry/params_schema_check.hpp"
 
 namespace smharden::core {
 namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void bad(const std::string& pointer, const std::string& what) {
-  throw std::invalid_argument(fmt::format("manifest: {}: {}", pointer, what));
-}
+// Every problem of a manifest, each with its JSON pointer: an author fixes them all in one round.
+struct manifest_problems {
+  std::vector<std::string> lines;
+  void bad(const std::string& pointer, const std::string& what) { lines.push_back(pointer + ": " + what); }
+};
 
-std::string string_field(const json& m, const char* key, bool required) {
+std::string string_field(const json& m, const char* key, bool required, manifest_problems& p) {
   const auto it = m.find(key);
   if (it == m.end()) {
-    if (required) bad(std::string("/") + key, "is required");
+    if (required) p.bad(std::string("/") + key, "is required");
     return {};
   }
-  if (!it->is_string()) bad(std::string("/") + key, "must be a string");
+  if (!it->is_string()) {
+    p.bad(std::string("/") + key, "must be a string");
+    return {};
+  }
   return it->get<std::string>();
 }
 
-std::vector<std::string> string_list(const json& m, const char* key) {
+std::vector<std::string> string_list(const json& m, const char* key, manifest_problems& p) {
   std::vector<std::string> out;
   const auto it = m.find(key);
   if (it == m.end()) return out;
-  if (!it->is_array()) bad(std::string("/") + key, "must be an array of strings");
+  if (!it->is_array()) {
+    p.bad(std::string("/") + key, "must be an array of strings");
+    return out;
+  }
   for (std::size_t i = 0; i < it->size(); ++i) {
-    if (!(*it)[i].is_string()) bad(fmt::format("/{}/{}", key, i), "must be a string");
+    if (!(*it)[i].is_string()) {
+      p.bad(fmt::format("/{}/{}", key, i), "must be a string");
+      continue;
+    }
     out.push_back((*it)[i].get<std::string>());
   }
   return out;
@@ -51,6 +64,35 @@ bool valid_id(const std::string& id) {
     previous = c;
   }
   return true;
+}
+
+void read_requires(const json& reqs, plugin_manifest& out, manifest_problems& p) {
+  if (!reqs.is_array()) {
+    p.bad("/requires", "must be an array of {\"id\", \"version\"}");
+    return;
+  }
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    const json& r = reqs[i];
+    if (!r.is_object() || !r.contains("id") || !r["id"].is_string()) {
+      p.bad(fmt::format("/requires/{}", i), "must be an object with a string \"id\"");
+      continue;
+    }
+    if (r.contains("version") && !r["version"].is_string()) {
+      p.bad(fmt::format("/requires/{}/version", i), "must be a semver range string, e.g. \">=1.0.0\"");
+      continue;
+    }
+    dependency d{r["id"].get<std::string>(), r.value("version", std::string("*"))};
+    std::string why;
+    if (!valid_range(d.range, &why)) {
+      p.bad(fmt::format("/requires/{}/version", i), fmt::format("\"{}\" is not a semver range ({})", d.range, why));
+      continue;
+    }
+    if (d.id == out.id) {
+      p.bad(fmt::format("/requires/{}", i), "a plugin cannot require itself");
+      continue;
+    }
+    out.requires_.push_back(std::move(d));
+  }
 }
 
 }  // namespace
@@ -98,56 +140,54 @@ plugin_manifest parse_manifest(const char* text) {
   }
   if (!m.is_object()) throw std::invalid_argument("manifest: must be a JSON object");
 
+  manifest_problems p;
   plugin_manifest out;
-  out.id = string_field(m, "id", true);
-  if (!valid_id(out.id)) {
-    bad("/id", fmt::format("\"{}\" must be lower-case words joined by '-' (e.g. \"iis-ip\")", out.id));
+  out.id = string_field(m, "id", true, p);
+  if (m.contains("id") && m["id"].is_string() && !valid_id(out.id)) {
+    p.bad("/id", fmt::format("\"{}\" must be lower-case words joined by '-' (e.g. \"iis-ip\")", out.id));
   }
-  out.version = string_field(m, "version", true);
-  if (!semver::parse(out.version)) bad("/version", fmt::format("\"{}\" is not a semantic version", out.version));
-  out.title = string_field(m, "title", true);
-  out.section = string_field(m, "section", false);
-  out.description = string_field(m, "description", false);
-  out.after = string_list(m, "after");
-  out.tags = string_list(m, "tags");
+  out.version = string_field(m, "version", true, p);
+  if (m.contains("version") && m["version"].is_string() && !semver::parse(out.version)) {
+    p.bad("/version", fmt::format("\"{}\" is not a semantic version", out.version));
+  }
+  out.title = string_field(m, "title", true, p);
+  out.section = string_field(m, "section", false, p);
+  out.description = string_field(m, "description", false, p);
+  out.after = string_list(m, "after", p);
+  out.tags = string_list(m, "tags", p);
   if (m.contains("severity")) {
-    out.severity = string_field(m, "severity", true);
-    if (!valid_severity(out.severity)) bad("/severity", "must be info, low, medium, high or critical");
-  }
-  if (m.contains("requires")) {
-    const json& reqs = m["requires"];
-    if (!reqs.is_array()) bad("/requires", "must be an array of {\"id\", \"version\"}");
-    for (std::size_t i = 0; i < reqs.size(); ++i) {
-      const json& r = reqs[i];
-      if (!r.is_object() || !r.contains("id") || !r["id"].is_string()) {
-        bad(fmt::format("/requires/{}", i), "must be an object with a string \"id\"");
-      }
-      if (r.contains("version") && !r["version"].is_string()) {
-        bad(fmt::format("/requires/{}/version", i), "must be a semver range string, e.g. \">=1.0.0\"");
-      }
-      dependency d{r["id"].get<std::string>(), r.value("version", std::string("*"))};
-      std::string why;
-      if (!valid_range(d.range, &why)) {
-        bad(fmt::format("/requires/{}/version", i), fmt::format("\"{}\" is not a semver range ({})", d.range, why));
-      }
-      if (d.id == out.id) bad(fmt::format("/requires/{}", i), "a plugin cannot require itself");
-      out.requires_.push_back(std::move(d));
+    out.severity = string_field(m, "severity", true, p);
+    if (m["severity"].is_string() && !valid_severity(out.severity)) {
+      p.bad("/severity", "must be info, low, medium, high or critical");
     }
   }
+  if (m.contains("requires")) read_requires(m["requires"], out, p);
   if (m.contains("params_schema")) {
     out.params_schema = m["params_schema"];
-    if (!out.params_schema.is_object()) bad("/params_schema", "must be a JSON Schema object");
+    for (const auto& problem : params_schema_problems(out.params_schema)) {
+      p.bad("/params_schema" + problem.pointer, problem.what);
+    }
   }
   if (m.contains("os_access")) {
-    if (!m["os_access"].is_boolean()) bad("/os_access", "must be true or false");
-    out.os_access = m["os_access"].get<bool>();
+    if (!m["os_access"].is_boolean()) {
+      p.bad("/os_access", "must be true or false");
+    } else {
+      out.os_access = m["os_access"].get<bool>();
+    }
   }
   if (m.contains("timeout_seconds")) {
     const json& t = m["timeout_seconds"];
     if (!t.is_number_integer() || t.get<long long>() < 1 || t.get<long long>() > 86400) {
-      bad("/timeout_seconds", "must be a whole number of seconds from 1 to 86400");
+      p.bad("/timeout_seconds", "must be a whole number of seconds from 1 to 86400");
+    } else {
+      out.timeout_seconds = t.get<int>();
     }
-    out.timeout_seconds = t.get<int>();
+  }
+  if (!p.lines.empty()) {
+    // Named by its id when it has a usable one: the author sees which plugin to fix.
+    const bool named = !out.id.empty() && valid_id(out.id);
+    throw std::invalid_argument(fmt::format("manifest{}: {}", named ? fmt::format(" of plugin \"{}\"", out.id) : "",
+                                            fmt::format("{}", fmt::join(p.lines, "; "))));
   }
   return out;
 }

@@ -130,7 +130,7 @@ TEST_CASE("a schema valijson cannot use is reported, not a crash", "[params]") {
                   "is usable") != std::string::npos);
 }
 
-TEST_CASE("apply_schema_defaults fills top-level defaults only where unset", "[params]") {
+TEST_CASE("apply_schema_defaults fills top-level defaults where unset", "[params]") {
   json out = apply_schema_defaults(json::parse(R"({"site": "x", "port": 443})"), bindings_schema);
   CHECK(out == json::parse(R"({"site": "x", "port": 443, "mode": "deny", "tls": true})"));
   CHECK(apply_schema_defaults(json(), bindings_schema) ==

@@ -50,7 +50,7 @@ TEST_CASE("the registry refuses each bad module with a one-line reason and keeps
              Catch::Contains("plugin table has reserved0 = 7; ABI 1 requires 0"));
   CHECK(reg.find("refused-module") == nullptr);
   CHECK_THAT(refusal_for(reg, "bad_manifest.so"),
-             Catch::Contains("manifest: /version: \"one\" is not a semantic version"));
+             Catch::Contains("manifest of plugin \"bad-manifest\": /version: \"one\" is not a semantic version"));
   CHECK_THAT(refusal_for(reg, "duplicate.so"), Catch::Contains("duplicate plugin id \"tp-alpha\""));
   CHECK(reg.refusals().size() == 9);
   for (const auto& r : reg.refusals()) CHECK(r.reason.find('\n') == std::string::npos);

@@ -50,5 +50,7 @@ std::string utc_stamp();
 std::span<const method_entry<iis_service>> site_and_pool_methods();
 /// iis.bindings.*, iis.modules.get, iis.ip_security.*, iis.dynamic_ip_security.*, iis.section.restore
 std::span<const method_entry<iis_service>> security_methods();
+/// iis.headers.*, iis.hsts.*
+std::span<const method_entry<iis_service>> header_methods();
 
 }  // namespace smharden::services::iis

@@ -224,6 +224,7 @@ size_t iis_service::config_bytes() { return written_ ? written_->size() : doc().
 void iis_service::register_methods(registry& r) {
   add_methods(r, *this, site_and_pool_methods());
   add_methods(r, *this, security_methods());
+  add_methods(r, *this, header_methods());
 }
 
 }  // namespace iis

@@ -1,5 +1,6 @@
-// One HTTP GET whose answer is only its status code: the health probe's
-// "does webmail still answer?". libcurl on Linux, WinHTTP on Windows.
+// One HTTP GET whose answer is its status code and its headers: the health
+// probe's "does webmail still answer?", and what a header plugin verifies
+// (HSTS, no X-Powered-By). libcurl on Linux, WinHTTP on Windows.
 // Redirects are not followed (a 302 to the login page is an answer) and
 // proxies from the environment are ignored (the probe runs on the server).
 #pragma once
@@ -7,6 +8,8 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+
+#include "services/net/http_response_headers.hpp"
 
 namespace smharden::services::net {
 
@@ -22,6 +25,7 @@ struct http_probe_result {
   long status = 0;
   std::string error;  ///< why nothing arrived
   std::int64_t elapsed_ms = 0;
+  http_response_headers headers;  ///< of the final answer
 };
 
 /// Never throws for network failures (they are a result); throws

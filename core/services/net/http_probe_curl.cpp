@@ -12,6 +12,11 @@ namespace {
 
 std::size_t discard_body(char* /*data*/, std::size_t size, std::size_t count, void* /*user*/) { return size * count; }
 
+std::size_t collect_header(char* data, std::size_t size, std::size_t count, void* user) {
+  static_cast<http_response_headers*>(user)->add_line(std::string_view(data, size * count));
+  return size * count;
+}
+
 void global_init_once() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -38,6 +43,8 @@ http_probe_result http_get_status(const http_probe_request& request) {
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &discard_body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &collect_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r.headers);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "smharden-health-probe/" SMHARDEN_VERSION);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, request.verify_tls ? 1L : 0L);

@@ -96,6 +96,24 @@ http_probe_result http_get_status(const http_probe_request& request) {
   }
   r.status = static_cast<long>(status);
   r.answered = true;
+  DWORD header_bytes = 0;
+  WinHttpQueryHeaders(req.get(), WINHTTP_QUERY_RAW_HEADERS_CRLF, WINHTTP_HEADER_NAME_BY_INDEX, WINHTTP_NO_OUTPUT_BUFFER,
+                      &header_bytes, WINHTTP_NO_HEADER_INDEX);
+  if (header_bytes > 0) {
+    std::wstring raw(header_bytes / sizeof(wchar_t), L'\0');
+    if (WinHttpQueryHeaders(req.get(), WINHTTP_QUERY_RAW_HEADERS_CRLF, WINHTTP_HEADER_NAME_BY_INDEX, raw.data(),
+                            &header_bytes, WINHTTP_NO_HEADER_INDEX)) {
+      const std::string text = win32::to_utf8(raw.c_str(), header_bytes / sizeof(wchar_t));
+      std::size_t start = 0;
+      while (start < text.size()) {
+        const auto end = text.find('\n', start);
+        r.headers.add_line(
+            std::string_view(text).substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+    }
+  }
   return finish();
 }
 

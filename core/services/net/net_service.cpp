@@ -56,6 +56,10 @@ json http_probe(net_service& /*self*/, const json& p) {
               {"status", r.answered ? json(r.status) : json(nullptr)},
               {"expect_status", expect},
               {"elapsed_ms", r.elapsed_ms}};
+  if (r.answered) {
+    out["headers"] = r.headers.values();
+    if (r.headers.truncated()) out["headers_truncated"] = true;
+  }
   if (!r.answered) {
     out["error"] = r.error;
   } else if (!expected) {
@@ -67,9 +71,13 @@ json http_probe(net_service& /*self*/, const json& p) {
 const method_entry<net_service> net_methods[] = {
     {"net.http.probe",
      access::read_only,
-     "GET a URL and compare the answer's status with the expected ones",
+     "GET a URL and compare the answer's status with the expected ones; the answer's headers come back with "
+     "lower-case names (a repeated header's values joined with \", \"; at most 200 headers and 64 KiB, else "
+     "`headers_truncated`)",
      {"`{url, expect_status? ([200]), timeout_ms? (5000), verify_tls? (true), ca_file?}`",
-      "`{ok, url, status (null when nothing answered), expect_status, elapsed_ms, error?}`", ""},
+      "`{ok, url, status (null when nothing answered), expect_status, elapsed_ms, headers? ({name: value}, when "
+      "answered), headers_truncated?, error?}`",
+      ""},
      &http_probe},
 };
 

@@ -201,7 +201,7 @@ struct instance_box {
 
 inline smh_status run_guarded(smh_plugin_instance* instance, const smh_call_context_v1* raw, bool apply) noexcept {
   auto* box = reinterpret_cast<instance_box*>(instance);
-  if (box == nullptr || raw == nullptr) return SMH_ERR_INVALID_ARGUMENT;
+  if (box == nullptr || box->impl == nullptr || raw == nullptr) return SMH_ERR_INVALID_ARGUMENT;
   try {
     box->last_error.clear();
     context ctx(*raw);
@@ -236,14 +236,31 @@ template <class Plugin>
 smh_status create(smh_plugin_instance** out) noexcept {
   if (out == nullptr) return SMH_ERR_INVALID_ARGUMENT;
   *out = nullptr;
+  std::unique_ptr<instance_box> box;
   try {
-    auto box = std::make_unique<instance_box>();
-    box->impl = std::make_unique<Plugin>();
-    *out = reinterpret_cast<smh_plugin_instance*>(box.release());
-    return SMH_OK;
+    box = std::make_unique<instance_box>();
   } catch (...) {
     return SMH_ERR_FAILED;
   }
+  // A constructor that throws: the instance is still handed out, without a plugin object, so that
+  // the host can read why from last_error before it destroys it (plugin_abi.h, create).
+  try {
+    box->impl = std::make_unique<Plugin>();
+    *out = reinterpret_cast<smh_plugin_instance*>(box.release());
+    return SMH_OK;
+  } catch (const std::exception& e) {
+    try {
+      box->last_error = e.what();
+    } catch (...) {
+    }
+  } catch (...) {
+    try {
+      box->last_error = "unknown exception in the plugin's constructor";
+    } catch (...) {
+    }
+  }
+  *out = reinterpret_cast<smh_plugin_instance*>(box.release());
+  return SMH_ERR_FAILED;
 }
 
 inline smh_status check(smh_plugin_instance* i, const smh_call_context_v1* c) noexcept {
