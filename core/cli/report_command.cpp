@@ -20,13 +20,16 @@ struct merge_options {
 /// The fleet report in the format of `file`'s extension; any other is refused before any input is read.
 std::string render_fleet_for_file(const nlohmann::ordered_json* fleet, const std::string& file) {
   const auto ext = std::filesystem::path(file).extension().string();
-  if (ext != ".json" && ext != ".txt" && ext != ".xml") {
-    throw core::usage_error(fmt::format(
-        "--report {}: a fleet report is written as .json, .xml (JUnit) or .txt; name the file accordingly", file));
+  if (ext != ".json" && ext != ".txt" && ext != ".xml" && ext != ".html") {
+    throw core::usage_error(
+        fmt::format("--report {}: a fleet report is written as .json, .html, .xml (JUnit) or .txt; name the file "
+                    "accordingly",
+                    file));
   }
   if (fleet == nullptr) return {};
   if (ext == ".json") return fleet->dump(2) + "\n";
   if (ext == ".xml") return core::render_fleet_junit(*fleet);
+  if (ext == ".html") return core::render_fleet_html(*fleet);
   return core::render_fleet_text(*fleet);
 }
 
@@ -59,7 +62,8 @@ void add_report_command(CLI::App& app, cli_context& /*ctx*/) {
       "(web01.json -> web01)");
   merge->add_option("REPORT", o.inputs, "A run report written by check or apply (--report FILE.json)")->required();
   merge->add_option("--report", o.reports,
-                    "Also write the fleet report to FILE (.json, .xml = JUnit, .txt); repeatable");
+                    "Also write the fleet report to FILE (.json, .html = one self-contained page, .xml = JUnit, .txt); "
+                    "repeatable");
   merge->add_option("--format", o.format, "Console output: text or json")->check(CLI::IsMember({"text", "json"}));
   merge->callback([] { merge_reports(o); });
 }

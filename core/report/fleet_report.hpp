@@ -40,4 +40,9 @@ std::string render_fleet_text(const nlohmann::ordered_json& fleet);
 /// The fleet report as JUnit XML for CI dashboards: a testsuite per host (report_writers.hpp).
 std::string render_fleet_junit(const nlohmann::ordered_json& fleet);
 
+/// The fleet report as one self-contained HTML page (no network resource): the summary with
+/// charts, a row per host (status, step counts, the steps that need attention) and a row per step
+/// across hosts (the hosts where it is not compliant). Every string from the hosts is escaped.
+std::string render_fleet_html(const nlohmann::ordered_json& fleet);
+
 }  // namespace smharden::core

@@ -5,10 +5,9 @@
 #include <map>
 #include <vector>
 
-#include "base/atomic_file.hpp"
 #include "report/html_access_matrix.hpp"
 #include "report/html_escape.hpp"
-#include "report/html_report_assets.hpp"
+#include "report/html_page.hpp"
 #include "report/report_writers.hpp"
 #include "report/svg_bar_chart.hpp"
 
@@ -18,27 +17,6 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> severity_order = {"critical", "high", "medium", "low", "info"};
-
-/// A CSP source for an inline element: 'sha256-' and the base64 of its SHA-256.
-std::string csp_hash(std::string_view text) {
-  const std::string hex = util::sha256_hex(text);
-  std::string bytes;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string b64;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
-    b64 += alphabet[(n >> 18) & 63];
-    b64 += alphabet[(n >> 12) & 63];
-    b64 += i + 1 < bytes.size() ? alphabet[(n >> 6) & 63] : '=';
-    b64 += i + 2 < bytes.size() ? alphabet[n & 63] : '=';
-  }
-  return "'sha256-" + b64 + "'";
-}
 
 std::string dump(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -102,21 +80,6 @@ std::string step_row(const step_result& s) {
       s.os_access ? "<div class=\"reason\">calls the OS directly</div>" : "", html_escape(s.severity),
       findings.empty() ? "" : "<ul class=\"findings\">\n" + findings + "</ul>",
       changes.empty() ? "" : "<ul class=\"changes\">\n" + changes + "</ul>", s.duration_ms);
-}
-
-const char* status_colour(const std::string& status) {
-  static const std::map<std::string, const char*> colours = {
-      {"compliant", "#1a7f37"}, {"applied", "#2da44e"}, {"drift", "#bf8700"}, {"waived", "#d4a72c"},
-      {"failed", "#cf222e"},    {"blocked", "#a40e26"}, {"error", "#82071e"}, {"skipped", "#8c959f"}};
-  const auto it = colours.find(status);
-  return it == colours.end() ? "#57606a" : it->second;
-}
-
-const char* severity_colour(const std::string& severity) {
-  static const std::map<std::string, const char*> colours = {
-      {"critical", "#82071e"}, {"high", "#cf222e"}, {"medium", "#bf8700"}, {"low", "#57606a"}, {"info", "#8c959f"}};
-  const auto it = colours.find(severity);
-  return it == colours.end() ? "#6e7781" : it->second;
 }
 
 struct severity_count {
@@ -239,20 +202,14 @@ std::string render_html(const run_report& r) {
     }
     access += "</section>\n";
   }
-  return fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src {}; script-src {}\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<title>smharden {} report: {}</title>\n<style>{}</style></head>\n<body>\n{}{}"
-      "<section id=\"steps\"><h2>Steps</h2>\n<p class=\"filter\" id=\"attention-filter\" hidden><label><input "
+  const std::string body = fmt::format(
+      "{}{}<section id=\"steps\"><h2>Steps</h2>\n<p class=\"filter\" id=\"attention-filter\" hidden><label><input "
       "type=\"checkbox\" id=\"only-attention\"> Only steps that need attention</label> <span id=\"steps-shown\">"
       "</span></p>\n<table id=\"steps-table\"><thead><tr><th>Status</th><th>Step</th><th>Severity</th>"
       "<th>Findings (current &rarr; desired)</th><th>Changes</th><th>ms</th></tr></thead><tbody>\n{}</tbody>"
-      "</table></section>\n{}{}{}<footer>Written by smharden {}. This file is self-contained: it loads "
-      "nothing.</footer>\n<script>{}</script>\n</body></html>\n",
-      csp_hash(html_report_style), csp_hash(html_report_script), html_escape(r.mode), html_escape(r.profile),
-      html_report_style, header(r), summary_section(r), steps, waivers_section(r), access, details_section(r),
-      SMHARDEN_VERSION, html_report_script);
+      "</table></section>\n{}{}{}",
+      header(r), summary_section(r), steps, waivers_section(r), access, details_section(r));
+  return html_page(fmt::format("smharden {} report: {}", r.mode, r.profile), body);
 }
 
 }  // namespace smharden::core

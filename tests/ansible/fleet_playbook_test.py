@@ -15,6 +15,7 @@ stdin (the lab user's password hash proves it arrived) and never appear in Ansib
 4. apply: only those change; the fleet report counts them as applied.
 """
 import hashlib
+import html.parser
 import json
 import os
 import shutil
@@ -129,9 +130,32 @@ def play(root, inventory, secrets, password_file, smharden, source, check_mode, 
     return run.returncode, results, out["stats"]
 
 
+class HostRows(html.parser.HTMLParser):
+    """The rows of the fleet page's hosts table: (host, status) in page order."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr" and "host" in (a.get("class") or "").split():
+            self.rows.append((a.get("data-host"), a.get("data-status")))
+
+
 def read_fleet(reports):
+    """The fleet report; its HTML page, written next to it, has a row per host with the same status."""
     with open(os.path.join(reports, "fleet-report.json"), encoding="utf-8") as f:
-        return json.load(f)
+        fleet = json.load(f)
+    page = os.path.join(reports, "fleet-report.html")
+    check(os.path.exists(page), "the fleet_report role wrote no fleet-report.html")
+    rows = HostRows()
+    with open(page, encoding="utf-8") as f:
+        rows.feed(f.read())
+    expected = [(h["host"], h["status"]) for h in fleet["hosts"]]
+    check(len(rows.rows) == len(HOSTS) and rows.rows == expected,
+          f"fleet-report.html host rows {rows.rows}, fleet-report.json hosts {expected}")
+    return fleet
 
 
 def check_failures(results, mode):

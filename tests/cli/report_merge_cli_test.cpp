@@ -37,9 +37,11 @@ TEST_CASE("cli: report merge writes one fleet report from the run reports of sev
   const auto out = home.root() / "fleet.json";
   const auto txt = home.root() / "fleet.txt";
   const auto xml = home.root() / "fleet.xml";
-  const auto merged = home.cli().run({"report", "merge", (reports / "web01.json").string(),
-                                      (reports / "web02.json").string(), "--report", out.string(), "--report",
-                                      txt.string(), "--report", xml.string(), "--format", "json"});
+  const auto html = home.root() / "fleet.html";
+  const auto merged =
+      home.cli().run({"report", "merge", (reports / "web01.json").string(), (reports / "web02.json").string(),
+                      "--report", out.string(), "--report", txt.string(), "--report", xml.string(), "--report",
+                      html.string(), "--format", "json"});
   INFO(merged.err);
   REQUIRE(merged.exit_code == 0);
   const auto fleet = read_json(out);
@@ -63,6 +65,11 @@ TEST_CASE("cli: report merge writes one fleet report from the run reports of sev
   const std::string junit((std::istreambuf_iterator<char>(xml_in)), std::istreambuf_iterator<char>());
   CHECK_THAT(junit, Catch::Contains("<testsuite name=\"web01: smharden check fleet\"") &&
                         Catch::Contains("<testsuite name=\"web02: smharden check fleet\""));
+  std::ifstream html_in(html);
+  const std::string page((std::istreambuf_iterator<char>(html_in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(page, Catch::Contains("<tr class=\"host status-compliant\" data-host=\"web01\"") &&
+                       Catch::Contains("<tr class=\"host status-drift\" data-host=\"web02\"") &&
+                       Catch::Contains("<tr class=\"fleet-step\" data-step=\"tp-alpha\""));
 }
 
 TEST_CASE("cli: report merge refuses what is not a run report, naming the file and the place", "[cli][fleet]") {
@@ -85,11 +92,11 @@ TEST_CASE("cli: report merge refuses what is not a run report, naming the file a
   CHECK_THAT(r.err, Catch::Contains("missing.json: expected a readable smharden JSON report file"));
 
   // An output format a fleet report has no writer for is refused before anything is read or written.
-  const auto html = home.root() / "fleet.html";
-  r = home.cli().run({"report", "merge", bad_status.string(), "--report", html.string()});
+  const auto sarif = home.root() / "fleet.sarif";
+  r = home.cli().run({"report", "merge", bad_status.string(), "--report", sarif.string()});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("fleet.html: a fleet report is written as .json, .xml (JUnit) or .txt"));
-  CHECK_FALSE(std::filesystem::exists(html));
+  CHECK_THAT(r.err, Catch::Contains("fleet.sarif: a fleet report is written as .json, .html, .xml (JUnit) or .txt"));
+  CHECK_FALSE(std::filesystem::exists(sarif));
 
   CHECK(home.cli().run({"report", "merge"}).exit_code == 2);
 }
