@@ -68,7 +68,7 @@ std::optional<event_log_entry> event_log_entry_for(const std::string& mode, cons
     return entry(event_id::change_made, SMH_LOG_INFO,
                  fmt::format("smharden {} {}: change {} in step {}: {}{}", mode, run_id, fields.value("seq", 0),
                              text_of(fields, "step"), text_of(fields, "method"),
-                             description.empty() ? "" : " (" + description + ")"));
+                             description.empty() ? "" : " (undo: " + description + ")"));
   }
   if (type == "mutation_done") {
     if (fields.value("ok", true)) return std::nullopt;

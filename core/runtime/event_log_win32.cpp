@@ -4,6 +4,7 @@
 #include <windows.h>
 
 #include <spdlog/details/log_msg.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/win_eventlog_sink.h>
 
 #include <map>
@@ -34,7 +35,8 @@ class windows_event_log final : public event_log_writer {
       auto& sink = sinks_[e.id];
       if (!sink) {
         sink = std::make_shared<spdlog::sinks::win_eventlog_sink_mt>(event_log_source, static_cast<WORD>(e.id));
-        sink->set_pattern("%v");
+        // The text alone, without the end of line spdlog adds for files.
+        sink->set_formatter(std::make_unique<spdlog::pattern_formatter>("%v", spdlog::pattern_time_type::local, ""));
       }
       sink->log(spdlog::details::log_msg(event_log_source, to_spdlog(e.level), e.text));
     } catch (...) {

@@ -65,7 +65,8 @@ TEST_CASE("event log: each change, and a change that failed") {
   CHECK(change.id == event_id::change_made);
   CHECK(change.level == SMH_LOG_INFO);
   CHECK(change.text ==
-        "smharden apply 20260101T000000Z-abcd: change 3 in step sm-relay: smartermail.relay.set (Allow Relay: nobody)");
+        "smharden apply 20260101T000000Z-abcd: change 3 in step sm-relay: smartermail.relay.set (undo: Allow Relay: "
+        "nobody)");
   // A rollback's undo calls are changes too.
   CHECK(mapped("rollback", "mutation", {{"seq", 1}, {"step", "sm-relay"}, {"method", "m"}}).id ==
         event_id::change_made);

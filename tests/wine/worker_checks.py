@@ -39,10 +39,16 @@ def load(path):
         fail(f"{path} is not JSON ({e}); first 400 characters:\n{text[:400]}")
 
 
+# smharden's own file in a lab: the run lock (it stays, empty, after the run).
+NOT_LAB_FILES = {".smharden-run.lock"}
+
+
 def hashes(lab):
     out = {}
     for root, _, files in os.walk(lab):
         for name in files:
+            if name in NOT_LAB_FILES:
+                continue
             p = pathlib.Path(root) / name
             out[str(p.relative_to(lab))] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
@@ -130,6 +136,8 @@ def check_eventlog(stderr_file):
         fail(f"events out of order: {ids}")
     if not any(e[0] == 1000 and "smharden apply" in e[2] and "started" in e[2] for e in events):
         fail("the apply's start event does not say so")
+    if any(e[2].endswith('\\r\\n"') or e[2].endswith('\\n"') for e in events):
+        fail("an event's text ends with a line break")
     print(f"ok: {len(events)} Event Log calls with the documented ids and types: {ids}")
 
 
