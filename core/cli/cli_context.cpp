@@ -101,6 +101,7 @@ core::audit_log& cli_context::audit() {
       file.clear();
     }
     log = std::make_unique<core::audit_log>(redact, file, console);
+    log->set_event_log(core::make_windows_event_log());  // Windows only; elsewhere none
   }
   return *log;
 }

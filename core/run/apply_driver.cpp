@@ -224,6 +224,7 @@ run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& 
   const journal::run_folder folder{journal::runs_dir(ctx.state_dir) / run_id};
   std::filesystem::create_directories(folder.dir);
   journal::journal_observer journal(folder, ctx.redact, "apply", &ctx.cancel);
+  journal.audit_to(&ctx.log);
   record_run_start(journal, plan, apply_opts, run_id);
   if (progress.run_started) progress.run_started(run_id, folder.dir);
   engine_hooks hooks = hooks_for(progress);
@@ -250,6 +251,7 @@ void finish_abandoned_apply(run_context& ctx, const std::filesystem::path& run_d
                             bool stopped_at_once, run_report& report) {
   const journal::run_folder folder{run_dir};
   auto journal = journal::journal_observer::reopen(folder, ctx.redact);
+  journal->audit_to(&ctx.log);
   run_options opts;
   opts.no_auto_rollback = no_auto_rollback;
   const std::string what =

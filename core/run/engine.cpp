@@ -78,6 +78,7 @@ class engine_run {
   std::string blocked_by(const loaded_plugin* plugin) const;
   int timeout_of(const std::string& id, const loaded_plugin* plugin) const;
   smh_plugin_instance* instance_of(const loaded_plugin& p, const std::string& id, std::string& error);
+  void destroy_instances();
   plugin_call_result call(const loaded_plugin& p, smh_plugin_instance* inst, bool apply, const step_host& host);
   std::string severity_of(const std::string& id, const loaded_plugin* plugin) const;
   void restart();
@@ -127,6 +128,7 @@ void engine_run::start_report(const std::string& run_id) {
   for (const auto& l : plugins_.insecure_loads()) {
     report_.overrides.push_back(
         redact_.apply(fmt::format("--allow-insecure-plugins: loaded {} although {}", l.file.string(), l.reason)));
+    log_.record(report_.mode, run_id, "override", {{"what", report_.overrides.back()}});
     report_.extra["insecure_plugins"].push_back({{"file", l.file.string()}, {"reason", redact_.apply(l.reason)}});
   }
   log_.write(SMH_LOG_INFO,
@@ -139,6 +141,7 @@ run_report engine_run::run(const std::string& run_id) {
   access_guard_settings guard{plan_.prof.management_cidrs, opts_.allow_lockout_risk, [this](const std::string& what) {
                                 report_.overrides.push_back(redact_.apply(what));
                                 log_.write(SMH_LOG_INFO, what);
+                                log_.record(report_.mode, report_.run_id, "override", {{"what", what}});
                               }};
   register_access_guard(session_->methods(), std::move(guard));
   shared_.methods = &session_->methods();
@@ -157,6 +160,7 @@ run_report engine_run::run(const std::string& run_id) {
   std::size_t index = 0;
   for (const auto& id : plan_.order) run_step(id, index);
   if (opts_.mode == run_mode::apply) restart();
+  destroy_instances();
   session_.reset();  // every service ends its run
   if (cancel_.load()) notices_.insert("the run was interrupted; steps after the interruption did not run");
   report_.notices.assign(notices_.begin(), notices_.end());
@@ -187,6 +191,14 @@ smh_plugin_instance* engine_run::instance_of(const loaded_plugin& p, const std::
   smh_plugin_instance* inst = pool_.get(p, error);
   if (hooks_.plugin_call_done) hooks_.plugin_call_done();
   return inst;
+}
+
+// Each destroy runs under the step's timeout, like create, check and apply.
+void engine_run::destroy_instances() {
+  pool_.destroy_all([this](const std::string& id) {
+    if (!id.empty() && hooks_.plugin_call) hooks_.plugin_call(id, "destroy", timeout_of(id, plugins_.find(id)));
+    if (id.empty() && hooks_.plugin_call_done) hooks_.plugin_call_done();
+  });
 }
 
 plugin_call_result engine_run::call(const loaded_plugin& p, smh_plugin_instance* inst, bool apply,

@@ -56,6 +56,7 @@ void journal_observer::record(const std::string& type, json fields) {
   }
   writer_->append(r);
   if (faults_ != nullptr) faults_->after_journal_write(mode_, number);
+  if (audit_ != nullptr) audit_->record(mode_, run_.id(), type, r);
 }
 
 void journal_observer::before_mutation(const std::string& step, const std::string& method, const json& params,

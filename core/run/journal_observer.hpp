@@ -26,6 +26,7 @@
 #include "run/journal_file.hpp"
 #include "run/run_folder.hpp"
 #include "run/run_observer.hpp"
+#include "runtime/audit_log.hpp"
 #include "runtime/redactor.hpp"
 
 namespace smharden::journal {
@@ -42,8 +43,11 @@ class journal_observer final : public core::run_observer {
   /// its end: drops a torn last line and counts the mutations already journaled.
   static std::unique_ptr<journal_observer> reopen(run_folder run, const core::redactor& redact);
 
-  /// Appends {"type": type, "at": now, ...fields}; durable when it returns.
+  /// Appends {"type": type, "at": now, ...fields}; durable when it returns. The audit records
+  /// among them (run_start, mutation, run_end, ...) then also go to `log` given to audit_to().
   void record(const std::string& type, json fields = json::object());
+  /// Sends the audit records to `log`'s event log (audit_log::record) from now on.
+  void audit_to(core::audit_log* log) noexcept { audit_ = log; }
 
   void before_mutation(const std::string& step, const std::string& method, const json& params,
                        const services::undo_record& undo) override;
@@ -76,6 +80,7 @@ class journal_observer final : public core::run_observer {
   std::string mode_;
   const std::atomic<bool>* cancel_;
   const fault_injector* faults_;  ///< crash tests only; null in the installed binary
+  core::audit_log* audit_ = nullptr;
   std::unique_ptr<journal_writer> writer_;
   std::int64_t seq_ = 0;
   bool open_call_ = false;

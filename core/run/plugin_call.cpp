@@ -4,10 +4,21 @@
 
 namespace smharden::core {
 
-instance_pool::~instance_pool() {
+instance_pool::~instance_pool() { destroy_all(); }
+
+void instance_pool::destroy_all(const std::function<void(const std::string& id)>& around) {
   for (auto& [id, entry] : instances_) {
-    if (entry.second != nullptr) entry.first->table().destroy(entry.second);
+    if (entry.second == nullptr) continue;
+    if (around) around(id);
+    try {
+      entry.first->table().destroy(entry.second);
+    } catch (...) {
+      // Nothing a plugin throws crosses into the host; the instance is gone either way.
+    }
+    entry.second = nullptr;
+    if (around) around("");
   }
+  instances_.clear();
 }
 
 smh_plugin_instance* instance_pool::get(const loaded_plugin& p, std::string& error) {

@@ -3,6 +3,7 @@
 // plugin throws crosses into the host.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -21,6 +22,10 @@ class instance_pool {
 
   /// The run's instance of `p`, created on first use; null with `error` set when create fails.
   smh_plugin_instance* get(const loaded_plugin& p, std::string& error);
+
+  /// Destroys every instance, calling `around` with each plugin's id before its destroy and with
+  /// "" after it (a supervised run puts a deadline on each destroy).
+  void destroy_all(const std::function<void(const std::string& id)>& around = {});
 
  private:
   std::map<std::string, std::pair<const loaded_plugin*, smh_plugin_instance*>> instances_;

@@ -35,16 +35,12 @@ rollback_result nothing_to_do(rollback_plan& plan, const rollback_request& reque
     plan.notices.push_back(fmt::format("nothing to do: run {} changed nothing that can be undone{}", request.run_id,
                                        plan.only.empty() ? "" : " in the selected steps"));
   }
-  // Changes without undo calls (nothing to restore) count as undone.
-  bool changed_state = false;
-  for (const auto* m : plan.pending) changed_state |= plan.state.undone_seqs.insert(m->seq).second;
-  if (changed_state) plan.state.save(plan.run.folder);
   report["run_id"] = nullptr;
   report["target"] = plan.run.start.value("target", "");
   report["notices"] = plan.notices;
   report["complete"] = true;
   report["nothing_to_do"] = true;
-  report["run_rolled_back"] = plan.state.complete ? "yes" : (plan.state.history.empty() ? "no" : "partly");
+  report["run_rolled_back"] = plan.state.label(plan.run.mutations.size());
   report["exit_code"] = 0;
   result.report = std::move(report);
   return result;
@@ -63,7 +59,9 @@ class rollback_execution {
         spec_(std::move(spec)),
         id_(std::move(id)),
         obs_(run_folder{runs_dir(ctx.state_dir) / id_}, ctx.redact, "rollback"),
-        gate_(&obs_) {}
+        gate_(&obs_) {
+    obs_.audit_to(&ctx.log);
+  }
 
   rollback_result run();
 
@@ -180,6 +178,8 @@ bool rollback_execution::replay_group(target_session& session, const std::vector
         {{"step", step}, {"error", ctx_.redact.apply(fmt::format("could not save the undone state: {}", e.what()))}});
     group_ok.clear();
   }
+  // What history and later rollbacks read: these changes are undone (rollback_state.hpp).
+  if (!group_ok.empty()) obs_.record("undone", {{"step", step}, {"of_seqs", group_ok}});
   for (const auto seq : group_ok) {
     undone_now_.insert(seq);
     const auto it = std::find_if(plan_.run.mutations.begin(), plan_.run.mutations.end(),
@@ -263,6 +263,7 @@ void rollback_execution::restore_files() {
       row.update(restore_file(*f));
       const std::size_t stale = remove_stale_temp_files(f->path);
       if (stale > 0) row["removed_temp_files"] = stale;
+      obs_.record("file_settled", {{"path", f->path}, {"outcome", row["outcome"]}});
       settled_now_.insert(f->path);
     } catch (const std::exception& e) {
       any_failure_ = true;
@@ -342,26 +343,14 @@ void rollback_execution::restart() {
   obs_.note_file_changes("engine");
 }
 
-// Record what is undone in the undone run's folder, and end the rollback's journal.
+// End the rollback's journal; what it undid is in its "undone" and "file_settled" records.
 rollback_result rollback_execution::finish() {
-  rollback_state& state = plan_.state;
-  state.undone_seqs.insert(undone_now_.begin(), undone_now_.end());
-  state.settled_files.insert(settled_now_.begin(), settled_now_.end());
   const bool selection_complete = !any_failure_ && !interrupted_;
-  bool run_complete = true;
-  for (const auto& m : plan_.run.mutations) {
-    if (m.step != "engine" && state.undone_seqs.count(m.seq) == 0) run_complete = false;
-  }
-  for (const auto& [path, f] : plan_.run.files) {
-    if (state.settled_files.count(path) == 0) run_complete = false;
-  }
-  state.complete = run_complete;
-  state.history.push_back({{"rollback_run", id_},
-                           {"at", core::utc_now_iso()},
-                           {"only", request_.only},
-                           {"reason", request_.reason},
-                           {"complete", selection_complete}});
-  state.save(plan_.run.folder);
+  const std::string outcome = interrupted_ ? "interrupted" : selection_complete ? "rolled_back" : "incomplete";
+  obs_.record("run_end", {{"outcome", outcome},
+                          {"exit_code", selection_complete ? 0 : static_cast<int>(core::exit_code::apply_failed)},
+                          {"finished_at", core::utc_now_iso()}});
+  const rollback_state state = rollback_state_of(ctx_.state_dir, plan_.run.folder);
 
   rollback_result result;
   result.rollback_run_id = id_;
@@ -372,13 +361,8 @@ rollback_result rollback_execution::finish() {
   report_["notices"] = plan_.notices;
   report_["complete"] = selection_complete;
   report_["nothing_to_do"] = false;
-  report_["run_rolled_back"] = state.complete ? "yes" : "partly";
+  report_["run_rolled_back"] = state.label(plan_.run.mutations.size());
   report_["exit_code"] = result.exit_code;
-  obs_.record("run_end", {{"outcome", interrupted_         ? "interrupted"
-                                      : selection_complete ? "rolled_back"
-                                                           : "incomplete"},
-                          {"exit_code", result.exit_code},
-                          {"finished_at", core::utc_now_iso()}});
   util::write_file_atomic(obs_.folder().report(), report_.dump(2) + "\n");
   result.report = std::move(report_);
   return result;

@@ -4,9 +4,8 @@
 // per step; then every file the run backed up is compared by sha256 and
 // restored from its backup when the replay did not give it back byte for
 // byte; then the run's restarts are done again. The rollback journals itself
-// into its own run folder (mode "rollback") and records in the undone run's
-// folder (rollback.json) what it undid, so a second rollback does nothing and
-// says so.
+// into its own run folder (mode "rollback"), with what it undid
+// (rollback_state.hpp), so a second rollback does nothing and says so.
 #pragma once
 
 #include <chrono>

@@ -97,7 +97,7 @@ void load_rollback_plan(rollback_plan& plan, const std::filesystem::path& state_
                       plan.run.steps.empty() ? "none" : fmt::format("{}", fmt::join(plan.run.steps, ", "))));
     }
   }
-  plan.state = rollback_state::load(plan.run.folder);
+  plan.state = rollback_state_of(state_dir, plan.run.folder);
   read_earlier_rollbacks(plan, state_dir);
   select_pending(plan);
 }

@@ -12,13 +12,14 @@
 #include <vector>
 
 #include "run/journaled_run.hpp"
+#include "run/rollback_state.hpp"
 #include "run/run_folder.hpp"
 
 namespace smharden::journal {
 
 struct rollback_plan {
   journaled_run run;                                   ///< the apply run to undo
-  rollback_state state;                                ///< its rollback.json
+  rollback_state state;                                ///< what earlier rollbacks undid
   std::set<std::string> only;                          ///< steps to undo; empty = all
   std::vector<const journaled_mutation*> pending;      ///< mutations left to undo, oldest first
   std::vector<const journaled_mutation*> restarts;     ///< restarts the run did (step "engine")

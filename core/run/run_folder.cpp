@@ -3,48 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
-#include "base/atomic_file.hpp"
 #include "base/errors.hpp"
-#include "base/json_reader.hpp"
 #include "run/journal_file.hpp"
+#include "run/rollback_state.hpp"
 
 namespace smharden::journal {
 
 std::filesystem::path runs_dir(const std::filesystem::path& state_dir) { return state_dir / "runs"; }
-
-rollback_state rollback_state::load(const run_folder& run) {
-  rollback_state s;
-  std::error_code ec;
-  if (!std::filesystem::exists(run.rollback_state(), ec)) return s;
-  json j;
-  try {
-    j = core::read_json_file(run.rollback_state(), core::json_read_options{core::own_json_limits});
-  } catch (const core::error&) {
-    j = json();  // refused below with what to do
-  }
-  if (!j.is_object()) {
-    throw core::runtime_error(
-        fmt::format("{}: not a JSON object; it records what earlier rollbacks undid. Delete it "
-                    "to roll back everything again (undo calls are safe to replay)",
-                    run.rollback_state().string()));
-  }
-  for (const auto& seq : j.value("undone_seqs", json::array())) {
-    if (seq.is_number_integer()) s.undone_seqs.insert(seq.get<std::int64_t>());
-  }
-  for (const auto& f : j.value("settled_files", json::array())) {
-    if (f.is_string()) s.settled_files.insert(f.get<std::string>());
-  }
-  s.history = j.value("history", json::array());
-  s.complete = j.value("complete", false);
-  return s;
-}
-
-void rollback_state::save(const run_folder& run) const {
-  const json j = {
-      {"undone_seqs", undone_seqs}, {"settled_files", settled_files}, {"history", history}, {"complete", complete}};
-  util::write_file_atomic(run.rollback_state(), j.dump(2) + "\n");
-}
 
 json run_summary::to_json() const {
   json j = {{"id", id},
@@ -64,12 +31,12 @@ json run_summary::to_json() const {
 
 namespace {
 
-run_summary summarize(const run_folder& run) {
+/// One run's line without its "rolled back" (that needs the other runs' journals).
+run_summary summarize(const run_folder& run, journal_contents& contents) {
   run_summary s;
   s.id = run.id();
   s.outcome = "incomplete";
   s.rolled_back = "n/a";
-  journal_contents contents;
   try {
     contents = read_journal(run.journal());
   } catch (const std::exception& e) {
@@ -78,7 +45,6 @@ run_summary summarize(const run_folder& run) {
     return s;
   }
   s.torn_tail = contents.torn_tail;
-  bool has_undo = false;
   for (const auto& r : contents.records) {
     const std::string type = r.value("type", "");
     if (type == "run_start") {
@@ -90,27 +56,11 @@ run_summary summarize(const run_folder& run) {
       s.rolls_back = r.value("rolls_back", "");
     } else if (type == "mutation") {
       ++s.mutations;
-      if (!r.value("undo", json::array()).empty()) has_undo = true;
     } else if (type == "run_end") {
       s.outcome = r.value("outcome", "ended");
       s.exit_code = r.value("exit_code", -1);
     } else if (type == "interrupt" && s.outcome == "incomplete") {
       s.outcome = "interrupted";
-    }
-  }
-  if (s.mode == "apply") {
-    rollback_state rb;
-    try {
-      rb = rollback_state::load(run);
-    } catch (const std::exception& e) {
-      s.problem = e.what();
-    }
-    if (rb.complete) {
-      s.rolled_back = "yes";
-    } else if (!rb.undone_seqs.empty() || !rb.settled_files.empty()) {
-      s.rolled_back = "partly";
-    } else {
-      s.rolled_back = has_undo || s.mutations > 0 ? "no" : "n/a";
     }
   }
   return s;
@@ -120,6 +70,7 @@ run_summary summarize(const run_folder& run) {
 
 std::vector<run_summary> list_runs(const std::filesystem::path& state_dir) {
   std::vector<run_summary> out;
+  std::vector<journal_contents> journals;
   const auto dir = runs_dir(state_dir);
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return out;
@@ -127,7 +78,29 @@ std::vector<run_summary> list_runs(const std::filesystem::path& state_dir) {
     if (!entry.is_directory()) continue;
     run_folder run{entry.path()};
     if (!std::filesystem::exists(run.journal(), ec)) continue;
-    out.push_back(summarize(run));
+    journals.emplace_back();
+    out.push_back(summarize(run, journals.back()));
+  }
+  // Each apply run's "rolled back", from the journals of the rollbacks that name it.
+  std::map<std::string, std::vector<const journal_contents*>> rollbacks_of;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i].mode == "rollback" && !out[i].rolls_back.empty())
+      rollbacks_of[out[i].rolls_back].push_back(&journals[i]);
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i].mode != "apply") continue;
+    auto& rollbacks = rollbacks_of[out[i].id];
+    std::sort(rollbacks.begin(), rollbacks.end(), [](const journal_contents* a, const journal_contents* b) {
+      return a->records.front().value("started_ns", std::int64_t{0}) <
+             b->records.front().value("started_ns", std::int64_t{0});
+    });
+    try {
+      out[i].rolled_back =
+          derive_rollback_state(run_folder{dir / out[i].id}, journals[i], rollbacks).label(out[i].mutations);
+    } catch (const std::exception& e) {
+      out[i].problem = e.what();
+      out[i].rolled_back = "no";
+    }
   }
   std::sort(out.begin(), out.end(), [](const run_summary& a, const run_summary& b) {
     if (a.started_ns != b.started_ns) return a.started_ns < b.started_ns;

@@ -4,7 +4,8 @@
 //   runs/<run_id>/journal.jsonl   write-ahead journal (journal_file.hpp)
 //   runs/<run_id>/report.json     the run's report (written at the end)
 //   runs/<run_id>/backups/        copies of files before their first change
-//   runs/<run_id>/rollback.json   which changes later rollbacks undid
+//   runs/<run_id>/rollback.json   which changes later rollbacks undid (written by older versions;
+//                                 rollback_state.hpp derives it from the journals)
 #pragma once
 
 #include <cstdint>
@@ -32,18 +33,6 @@ struct run_folder {
 /// state_dir/runs
 std::filesystem::path runs_dir(const std::filesystem::path& state_dir);
 
-/// What later rollbacks did to a run (rollback.json; empty when never rolled back).
-struct rollback_state {
-  std::set<std::int64_t> undone_seqs;   ///< mutation records whose undo was replayed and committed
-  std::set<std::string> settled_files;  ///< files restored, removed, or found identical to their backup
-  json history = json::array();         ///< [{rollback_run, at, only, complete}]
-  bool complete = false;                ///< everything the run changed is undone
-
-  static rollback_state load(const run_folder& run);
-  /// Atomically replaces rollback.json.
-  void save(const run_folder& run) const;
-};
-
 /// One line of `smharden history`.
 struct run_summary {
   std::string id;
@@ -55,7 +44,7 @@ struct run_summary {
   std::string outcome;          ///< from the run_end record, or "incomplete" when the run never ended
   int exit_code = -1;
   std::size_t mutations = 0;  ///< mutating calls journaled (restarts included)
-  std::string rolled_back;    ///< no | partly | yes | n/a
+  std::string rolled_back;    ///< no | partly | yes | n/a, from the rollbacks' journals (rollback_state.hpp)
   std::string rolls_back;     ///< rollback runs: the run they undid
   bool torn_tail = false;
   std::string problem;  ///< why the journal could not be read, if so

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "base/errors.hpp"
@@ -99,7 +100,14 @@ run_report abandoned_report(const worker_state& st, bool apply, ending how, cons
     failed.id = st.step;
     failed.status = apply && st.phase == "apply" ? step_status::failed : step_status::error;
     failed.reason = what;
-    r.steps.push_back(std::move(failed));
+    // A destroy runs after its step's result was reported: the step's entry says what happened.
+    const auto same =
+        std::find_if(r.steps.begin(), r.steps.end(), [&](const step_result& s) { return s.id == st.step; });
+    if (same != r.steps.end()) {
+      *same = std::move(failed);
+    } else {
+      r.steps.push_back(std::move(failed));
+    }
   }
   r.notices.push_back(what);
   json worker = {{"step", st.step}, {"phase", st.in_call ? st.phase : ""}, {"what", what}};
@@ -122,6 +130,7 @@ run_report supervise_run(run_context& ctx, const supervised_run& run, const supe
   {
     worker_output_pump pump(worker);
     bool stop_sent = false;
+    bool worker_gone = false;
     for (;;) {
       const int stops = console.stop_requests ? console.stop_requests() : 0;
       if (stops >= 1 && !stop_sent) stop_sent = worker.write_input("stop\n") || true;
@@ -137,6 +146,13 @@ run_report supervise_run(run_context& ctx, const supervised_run& run, const supe
         } else {
           until = std::min(until, st.deadline);
         }
+      }
+      if (!worker_gone && worker.has_exited()) {
+        // What the worker started goes with it; what escaped still holds the pipes: read what the
+        // worker wrote, then stop.
+        worker_gone = true;
+        worker.kill();
+        worker.stop_reading();
       }
       int stream = 0;
       std::string line;

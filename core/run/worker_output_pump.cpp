@@ -14,7 +14,8 @@ worker_output_pump::worker_output_pump(worker_process& worker) : worker_(worker)
 }
 
 worker_output_pump::~worker_output_pump() {
-  worker_.kill();  // closes the pipes, so the readers end
+  worker_.kill();          // closes the pipes, so the readers end
+  worker_.stop_reading();  // ... or, if something the kill missed keeps them open, stop them
   for (auto& t : readers_) t.join();
 }
 

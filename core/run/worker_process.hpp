@@ -37,8 +37,14 @@ class worker_process {
   /// Writes to the worker's stdin; false when the worker no longer reads it.
   bool write_input(const std::string& bytes);
   void close_input();
-  /// Reads what the worker wrote to its stdout (stream 1) or stderr (stream 2); blocks; 0 at the end.
+  /// Reads what the worker wrote to its stdout (stream 1) or stderr (stream 2); blocks; 0 at the end,
+  /// or once stop_reading() was called and nothing more is waiting in the pipe.
   std::size_t read_output(int stream, char* buffer, std::size_t size);
+  /// Once the worker has ended: read_output returns what is still in the pipes, then 0, even when
+  /// something the worker started (and that escaped kill()) keeps the pipes open.
+  void stop_reading();
+  /// True once the worker process has ended (it is not reaped: wait() still reports how).
+  bool has_exited();
   /// Kills the worker and every process it started (no grace: a hung plugin ignores polite signals).
   void kill();
   /// Waits for the worker to end.

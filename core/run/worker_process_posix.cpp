@@ -2,10 +2,12 @@
 // worker's process group.
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -77,6 +79,10 @@ const char* signal_name(int sig) {
   }
 }
 
+/// What a reader still takes from a pipe after stop_reading(): the worker's own output is all there,
+/// but something it started may keep writing.
+constexpr std::size_t max_read_after_stop = 1024 * 1024;
+
 }  // namespace
 
 std::string worker_exit::describe() const {
@@ -87,6 +93,9 @@ std::string worker_exit::describe() const {
 struct worker_process::impl {
   pid_t pid = -1;
   int in = -1, out = -1, err = -1;
+  pipe_pair wake;  ///< written by stop_reading(): wakes the readers
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> read_after_stop{0};
   bool reaped = false;
   worker_exit ended;
   std::mutex wait_mutex;
@@ -121,6 +130,8 @@ worker_process::~worker_process() {
   close_fd(impl_->in);
   close_fd(impl_->out);
   close_fd(impl_->err);
+  close_fd(impl_->wake.read);
+  close_fd(impl_->wake.write);
 }
 
 bool worker_process::write_input(const std::string& bytes) {
@@ -139,10 +150,37 @@ void worker_process::close_input() { close_fd(impl_->in); }
 std::size_t worker_process::read_output(int stream, char* buffer, std::size_t size) {
   const int fd = stream == 1 ? impl_->out : impl_->err;
   for (;;) {
+    const bool stopping = impl_->stopping.load();
+    if (stopping && impl_->read_after_stop.load() >= max_read_after_stop) return 0;
+    pollfd fds[2] = {{fd, POLLIN, 0}, {impl_->wake.read, POLLIN, 0}};
+    // Once stopping: only what is in the pipe now (the worker is gone; what it wrote is all there).
+    const int ready = ::poll(fds, stopping ? 1 : 2, stopping ? 0 : -1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return 0;
+    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+      if (stopping) return 0;  // nothing left in the pipe
+      continue;                // woken by stop_reading: look again without waiting
+    }
     const ssize_t n = ::read(fd, buffer, size);
     if (n < 0 && errno == EINTR) continue;
+    if (n > 0 && stopping) impl_->read_after_stop += static_cast<std::size_t>(n);
     return n > 0 ? static_cast<std::size_t>(n) : 0;
   }
+}
+
+void worker_process::stop_reading() {
+  if (impl_->stopping.exchange(true)) return;
+  const char byte = 1;
+  while (::write(impl_->wake.write, &byte, 1) < 0 && errno == EINTR) {
+  }
+}
+
+bool worker_process::has_exited() {
+  std::lock_guard<std::mutex> lock(impl_->wait_mutex);
+  if (impl_->reaped) return true;
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(impl_->pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return false;
+  return info.si_pid == impl_->pid;
 }
 
 void worker_process::kill() {

@@ -144,6 +144,15 @@ std::size_t worker_process::read_output(int stream, char* buffer, std::size_t si
   return n;
 }
 
+// The job object holds everything the worker started, so kill() closes every end of the pipes;
+// nothing is left to stop here.
+void worker_process::stop_reading() {}
+
+bool worker_process::has_exited() {
+  std::lock_guard<std::mutex> lock(impl_->wait_mutex);
+  return impl_->reaped || WaitForSingleObject(impl_->process, 0) == WAIT_OBJECT_0;
+}
+
 void worker_process::kill() {
   if (impl_->job != nullptr) TerminateJobObject(impl_->job, 1);
 }

@@ -60,4 +60,16 @@ void audit_log::write(smh_log_level level, const std::string& message) noexcept 
   }
 }
 
+void audit_log::record(const std::string& mode, const std::string& run_id, const std::string& type,
+                       const nlohmann::json& fields) noexcept {
+  if (!event_log_) return;
+  try {
+    auto entry = event_log_entry_for(mode, run_id, type, fields);
+    if (!entry) return;
+    entry->text = util::escape_control(redact_.apply(entry->text));
+    event_log_->write(*entry);
+  } catch (...) {
+  }
+}
+
 }  // namespace smharden::core

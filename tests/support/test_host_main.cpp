@@ -9,6 +9,11 @@
 //
 // Rollback runs read the same variables with the prefix
 // SMHARDEN_TEST_KILL_ROLLBACK_ (e.g. SMHARDEN_TEST_KILL_ROLLBACK_AFTER_JOURNAL_WRITES).
+//
+// A kill point ends the worker of a supervised apply together with its
+// supervisor (a power loss), unless SMHARDEN_TEST_KILL_WORKER_ONLY=1: then only
+// the worker dies at the point (a crash in the worker) and the supervisor,
+// which never stops at a kill point, finishes the run.
 #include <cstdlib>
 #include <string>
 
@@ -29,6 +34,11 @@ namespace {
 // The worker of a supervised apply (the run's plugins and journal writes) is this program too; a
 // kill point simulates a power loss, so it takes the supervisor down with it.
 bool g_is_worker = false;
+
+bool worker_only() {
+  const char* v = std::getenv("SMHARDEN_TEST_KILL_WORKER_ONLY");
+  return v != nullptr && std::string(v) == "1";
+}
 
 std::size_t read_count(const std::string& name) {
   const char* v = std::getenv(name.c_str());
@@ -52,14 +62,17 @@ struct kill_points {
 class environment_fault_injector final : public smharden::journal::fault_injector {
  public:
   bool tear_write(const std::string& mode, std::size_t record_number) const noexcept override {
+    if (spared()) return false;
     const std::size_t n = points(mode).torn_write;
     return n != 0 && record_number == n;
   }
   void after_journal_write(const std::string& mode, std::size_t record_number) const noexcept override {
+    if (spared()) return;
     const std::size_t n = points(mode).after_writes;
     if (n != 0 && record_number == n) die();
   }
   void after_mutation(const std::string& mode, std::size_t mutation_number) const noexcept override {
+    if (spared()) return;
     const std::size_t n = points(mode).after_mutations;
     if (n != 0 && mutation_number == n) die();
   }
@@ -67,7 +80,7 @@ class environment_fault_injector final : public smharden::journal::fault_injecto
 #ifdef _WIN32
     TerminateProcess(GetCurrentProcess(), 137);
 #else
-    if (g_is_worker) ::kill(::getppid(), SIGKILL);
+    if (g_is_worker && !worker_only_) ::kill(::getppid(), SIGKILL);
     ::kill(::getpid(), SIGKILL);
 #endif
     std::_Exit(137);
@@ -75,6 +88,9 @@ class environment_fault_injector final : public smharden::journal::fault_injecto
 
  private:
   const kill_points& points(const std::string& mode) const noexcept { return mode == "rollback" ? rollback_ : apply_; }
+  /// With SMHARDEN_TEST_KILL_WORKER_ONLY=1, the supervisor never stops at a kill point.
+  bool spared() const noexcept { return worker_only_ && !g_is_worker; }
+  bool worker_only_ = worker_only();
   kill_points apply_{"SMHARDEN_TEST_KILL_"};
   kill_points rollback_{"SMHARDEN_TEST_KILL_ROLLBACK_"};
 };

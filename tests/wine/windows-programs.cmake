@@ -13,3 +13,14 @@ target_link_libraries(test_win32_wine PRIVATE smharden_core Catch2::Catch2 smhar
 # With _UNICODE, Catch2 would define wmain (needs -municode); keep main().
 target_compile_definitions(test_win32_wine PRIVATE DO_NOT_USE_WMAIN)
 set_target_properties(dummy_service test_win32_wine PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/wine)
+
+# The supervisor's misbehaving test plugin as a DLL: run-wine-tests (f) makes a
+# smharden.exe apply hang in it, then kills the worker (step timeout, SIGKILL of
+# its process, Ctrl-C twice).
+smharden_add_plugin(smharden_wine_plugin_supervisor_misbehave ID supervisor-misbehave
+  MANIFEST ${PROJECT_SOURCE_DIR}/tests/supervisor/misbehave_plugin/manifest.json
+  SOURCES ${PROJECT_SOURCE_DIR}/tests/supervisor/misbehave_plugin/misbehave_plugin.cpp
+  OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/wine/plugins)
+target_link_libraries(smharden_wine_plugin_supervisor_misbehave PRIVATE smharden::warnings nlohmann_json::nlohmann_json)
+set_target_properties(smharden_wine_plugin_supervisor_misbehave PROPERTIES RUNTIME_OUTPUT_DIRECTORY
+  ${CMAKE_BINARY_DIR}/tests/wine/plugins)

@@ -1,7 +1,9 @@
 // supervisor-misbehave: a test plugin that misbehaves the ways a buggy
 // third-party plugin does, in check or in apply, as its params say: exit(0),
 // a segfault, abort(), a hang that ignores SIGTERM and SIGINT, or printing on
-// stdout and stderr. Its apply first makes one journaled change (Allow Relay),
+// stdout and stderr, or starting a background process that keeps the
+// worker's stdout and stderr open (in the worker's process group, or in a
+// session of its own; its pid goes to the "pid_file" param). Its apply first makes one journaled change (Allow Relay),
 // so that the automatic rollback has something to undo.
 #include <smharden/plugin.hpp>
 
@@ -14,6 +16,8 @@
 #include <thread>
 
 #include "smharden_manifest.hpp"
+
+#include <fstream>
 
 #ifndef _WIN32
 #include <unistd.h>
@@ -43,7 +47,27 @@ void print_everywhere(const std::string& phase) {
 #endif
 }
 
-void misbehave(const std::string& action, const std::string& phase) {
+/// A `sleep` that inherits the worker's stdout and stderr; `own_session`: it escapes the worker's
+/// process group as a daemon would.
+void start_background(bool own_session, const std::string& pid_file) {
+#ifndef _WIN32
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (own_session) ::setsid();
+    ::execl("/bin/sleep", "sleep", "600", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::ofstream(pid_file) << pid << "\n";
+#else
+  (void)own_session;
+  (void)pid_file;
+#endif
+}
+
+void misbehave(const std::string& action, const std::string& phase, const json& params) {
+  if (action == "background" || action == "daemon") {
+    start_background(action == "daemon", params.value("pid_file", std::string()));
+  }
   if (action == "exit0") std::exit(0);
   if (action == "segv") std::raise(SIGSEGV);
   if (action == "abort") std::abort();
@@ -55,7 +79,7 @@ void misbehave(const std::string& action, const std::string& phase) {
 class misbehave_plugin final : public smharden::plugin {
  public:
   void check(smharden::context& ctx) override {
-    misbehave(ctx.params()["check"].get<std::string>(), "check");
+    misbehave(ctx.params()["check"].get<std::string>(), "check", ctx.params());
     const std::string want = ctx.params()["relay"].get<std::string>();
     const json relay = ctx.call("smartermail.relay.get");
     if (relay.value("allow_relay", "") != want) {
@@ -68,7 +92,7 @@ class misbehave_plugin final : public smharden::plugin {
     const json before = ctx.call("smartermail.relay.get");
     ctx.call("smartermail.relay.set", {{"allow_relay", want}});
     ctx.record({"relay", "set Allow Relay", before["allow_relay"], want});
-    misbehave(ctx.params()["apply"].get<std::string>(), "apply");
+    misbehave(ctx.params()["apply"].get<std::string>(), "apply", ctx.params());
   }
 };
 
