@@ -57,9 +57,9 @@ class firewall_plugin final : public smharden::plugin {
 
   void apply(smharden::context& ctx) override {
     const auto p = plan_for(ctx);
-    if (p.put.empty() && p.remove.empty()) return;
     std::string why;
     for (const auto& r : p.refusals) why += (why.empty() ? "" : "; ") + r;
+    if (why.empty() && p.put.empty() && p.remove.empty()) return;
     if (why.empty()) why = guard_refusal(ctx, p);
     if (!why.empty()) {
       throw smharden::service_error(SMH_ERR_REFUSED, "firewall", "refused",

@@ -207,6 +207,9 @@ plan make_plan(const json& raw_params, const observed& o) {
         "profile, or set this step's loopback_only to true");
   }
   prove_after(after, ports, o.management, keep, out);
+  for (auto& f : out.findings) {
+    for (const auto& r : out.refusals) f.remediation += "; apply refuses: " + r;
+  }
   for (const auto& r : own) {
     if (r.name != allow_rule_name && r.name != block_rule_name) out.remove.push_back(r.name);
   }

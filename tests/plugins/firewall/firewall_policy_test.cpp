@@ -101,6 +101,8 @@ TEST_CASE("no management range: refused unless loopback_only", "[plugins][firewa
   const auto refused = step::make_plan(json::object(), {fresh_listing(), {}});
   REQUIRE(refused.refusals.size() == 1);
   CHECK(refused.refusals[0].find("no management range is declared") != std::string::npos);
+  REQUIRE(find(refused, "port-9998-open") != nullptr);
+  CHECK(find(refused, "port-9998-open")->remediation.find("apply refuses: no management range") != std::string::npos);
   const auto loopback = step::make_plan({{"loopback_only", true}}, {fresh_listing(), {}});
   CHECK(loopback.refusals.empty());
   REQUIRE(loopback.put.size() == 2);

@@ -60,6 +60,10 @@ hresult_meaning describe_firewall_hresult(const std::string& api, std::uint32_t 
       return {"unavailable", fmt::format("{}: the Windows Firewall COM class HNetCfg.FwPolicy2 is not registered "
                                          "(0x{:08X}); this system has no Windows Firewall API",
                                          api, hr)};
+    case 0x80004001U:  // E_NOTIMPL: Wine 8's hnetcfg.dll for INetFwRules::get__NewEnum and Item
+      return {"unavailable", fmt::format("{}: not implemented by this system's Windows Firewall API (0x{:08X}; Wine "
+                                         "has no working INetFwRules)",
+                                         api, hr)};
     default:
       return {"failed", fmt::format("{} failed (HRESULT 0x{:08X})", api, hr)};
   }

@@ -28,6 +28,7 @@ TEST_CASE("firewall HRESULTs map to service error codes an operator can act on",
   CHECK(denied.message.find("elevated") != std::string::npos);
   CHECK(describe_firewall_hresult("x", 0x80040154U).code == "unavailable");  // no HNetCfg.FwPolicy2 (Wine)
   CHECK(describe_firewall_hresult("x", 0x800706D9U).message.find("mpssvc") != std::string::npos);
+  CHECK(describe_firewall_hresult("INetFwRules::get__NewEnum", 0x80004001U).code == "unavailable");  // Wine 8
   const auto other = describe_firewall_hresult("INetFwPolicy2::get_Rules", 0x80004005U);
   CHECK(other.code == "failed");
   CHECK(other.message == "INetFwPolicy2::get_Rules failed (HRESULT 0x80004005)");
