@@ -46,7 +46,7 @@ class com_ptr {
 class bstr {
  public:
   bstr() = default;
-  explicit bstr(const std::string& s) : b_(SysAllocString(to_wide(s).c_str())) {
+  explicit bstr(const std::string& s) : b_(SysAllocString(to_wide(s, "firewall rule text").c_str())) {
     if (b_ == nullptr) throw service_error("failed", "SysAllocString: out of memory");
   }
   bstr(const bstr&) = delete;
@@ -54,7 +54,7 @@ class bstr {
   ~bstr() { SysFreeString(b_); }
   BSTR get() const { return b_; }
   BSTR* out() { return &b_; }
-  std::string str() const { return b_ == nullptr ? std::string() : to_utf8(std::wstring(b_, SysStringLen(b_))); }
+  std::string str() const { return b_ == nullptr ? std::string() : to_utf8(b_, SysStringLen(b_)); }
 
  private:
   BSTR b_ = nullptr;
