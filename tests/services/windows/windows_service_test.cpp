@@ -30,8 +30,9 @@ void create_svc_user(test::windows_lab& lab) {
 TEST_CASE("every windows method is declared read-only or mutating as documented", "[windows][service]") {
   test::windows_lab lab;
   const std::vector<std::string> read_only{
-      "windows.account.lookup", "windows.user.get",    "windows.groups.members",  "windows.rights.get",
-      "windows.acl.get",        "windows.service.get", "windows.random.password", "windows.firewall.rules.list"};
+      "windows.account.lookup",    "windows.user.get",    "windows.groups.members",  "windows.rights.get",
+      "windows.acl.get",           "windows.service.get", "windows.random.password", "windows.firewall.rules.list",
+      "windows.smartermail.locate"};
   const std::vector<std::string> mutating{
       "windows.user.create",          "windows.user.update",       "windows.user.set_password",
       "windows.user.delete",          "windows.groups.add_member", "windows.groups.remove_member",
