@@ -13,6 +13,20 @@ struct observed {
   std::vector<json> acls;
 };
 
+// params with "folders" = the effective list (the detected install folder first), and the
+// finding when the install folder is wanted but unknown.
+json resolve_folders(smharden::context& ctx, std::optional<smharden::finding>& unknown) {
+  json params = smharden::acl::with_defaults(ctx.params());
+  json located = nullptr;
+  if (params["include_install_dir"].get<bool>() && params["install_dir"].get<std::string>().empty()) {
+    located = ctx.call("windows.smartermail.locate");
+  }
+  auto list = smharden::acl::effective_folders(params, located);
+  params["folders"] = list.folders;
+  unknown = std::move(list.install_dir_unknown);
+  return params;
+}
+
 observed observe(smharden::context& ctx, const json& params) {
   observed o;
   o.account = ctx.call("windows.account.lookup", {{"name", params["user_name"]}});
@@ -23,13 +37,16 @@ observed observe(smharden::context& ctx, const json& params) {
 class acl_plugin final : public smharden::plugin {
  public:
   void check(smharden::context& ctx) override {
-    const json params = smharden::acl::with_defaults(ctx.params());
+    std::optional<smharden::finding> unknown;
+    const json params = resolve_folders(ctx, unknown);
+    if (unknown) ctx.report(*unknown);
     const observed o = observe(ctx, params);
     for (const auto& f : smharden::acl::make_plan(params, o.account, o.acls).findings) ctx.report(f);
   }
 
   void apply(smharden::context& ctx) override {
-    const json params = smharden::acl::with_defaults(ctx.params());
+    std::optional<smharden::finding> unknown;
+    const json params = resolve_folders(ctx, unknown);
     const observed o = observe(ctx, params);
     const auto p = smharden::acl::make_plan(params, o.account, o.acls);
     if (!p.grant.empty() && !o.account.value("exists", false)) {

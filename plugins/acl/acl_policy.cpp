@@ -1,5 +1,7 @@
 #include "acl_policy.hpp"
 
+#include <algorithm>
+
 #include <smharden/common/account_names.hpp>
 #include <smharden/common/ace_match.hpp>
 
@@ -23,6 +25,17 @@ std::vector<win::ace> aces_of(const json& acl) {
     out.push_back(std::move(a));
   }
   return out;
+}
+
+// Windows paths compare case-insensitively, with either slash, without a trailing one.
+bool same_path(std::string a, std::string b) {
+  for (auto* s : {&a, &b}) {
+    for (char& c : *s) {
+      if (c == '/') c = '\\';
+    }
+    while (s->size() > 3 && s->back() == '\\') s->pop_back();
+  }
+  return win::iequals(a, b);
 }
 
 std::string hex_mask(std::uint32_t mask) {
@@ -51,12 +64,43 @@ json describe_aces(const std::vector<win::ace>& aces, const std::string& sid) {
 
 json with_defaults(const json& params) {
   json p = {{"user_name", "smartermail-svc"},
-            {"folders", json::array({"C:\\Program Files (x86)\\SmarterTools\\SmarterMail", "C:\\SmarterMail"})},
+            {"folders", json::array({"C:\\SmarterMail"})},
+            {"install_dir", ""},
+            {"include_install_dir", true},
             {"rights", "modify"}};
   if (params.is_object()) {
     for (const auto& [k, v] : params.items()) p[k] = v;
   }
   return p;
+}
+
+folder_list effective_folders(const json& raw_params, const json& located) {
+  const json params = with_defaults(raw_params);
+  folder_list out;
+  const auto add = [&](const std::string& folder) {
+    const auto same = [&](const std::string& f) { return same_path(f, folder); };
+    if (std::none_of(out.folders.begin(), out.folders.end(), same)) out.folders.push_back(folder);
+  };
+  if (params["include_install_dir"].get<bool>()) {
+    std::string dir = params["install_dir"].get<std::string>();
+    if (dir.empty() && located.is_object() && located.value("found", false)) dir = located.value("install_dir", "");
+    if (!dir.empty()) {
+      add(dir);
+    } else {
+      finding f;
+      f.id = "install-dir-unknown";
+      f.title = "SmarterMail's install folder was not detected";
+      f.current = located.is_object() ? located.value("candidates", json::array()) : json(nullptr);
+      f.desired = "the service user may modify the install folder";
+      f.remediation =
+          "no Windows service runs <install>\\Service\\MailService.exe, or several do: set this step's "
+          "\"install_dir\" param (or set include_install_dir to false)";
+      f.automated = false;
+      out.install_dir_unknown = std::move(f);
+    }
+  }
+  for (const auto& f : params["folders"]) add(f.get<std::string>());
+  return out;
 }
 
 plan make_plan(const json& raw_params, const json& account, const std::vector<json>& acls) {

@@ -5,6 +5,7 @@
 
 #include <smharden/plugin.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,16 @@ struct plan {
 };
 
 json with_defaults(const json& params);
+
+/// The folders to check: SmarterMail's install folder first (params.install_dir, else the
+/// install_dir of `located`, windows.smartermail.locate's answer, when include_install_dir),
+/// then params.folders; duplicates (case-insensitive, either slash) dropped.
+struct folder_list {
+  std::vector<std::string> folders;
+  /// The install folder is wanted but was neither given nor detected.
+  std::optional<finding> install_dir_unknown;
+};
+folder_list effective_folders(const json& params, const json& located);
 
 /// `account`: windows.account.lookup of params.user_name; `acls`: windows.acl.get
 /// for each of params.folders, in order.

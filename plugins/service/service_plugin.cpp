@@ -9,8 +9,18 @@ namespace {
 using smharden::json;
 namespace step = smharden::service_step;
 
-step::observed observe(smharden::context& ctx, const json& params) {
+// The step's params with service_name detected when empty, and what detection answered.
+json resolved_params(smharden::context& ctx, json& located) {
+  const json params = step::with_defaults(ctx.params());
+  if (!params["service_name"].get<std::string>().empty()) return params;
+  located = ctx.call("windows.smartermail.locate");
+  return step::resolve_service_name(params, located);
+}
+
+step::observed observe(smharden::context& ctx, const json& params, const json& located) {
   step::observed o;
+  o.located = located;
+  if (params["service_name"].get<std::string>().empty()) return o;
   o.service = ctx.call("windows.service.get", {{"name", params["service_name"]}});
   if (o.service.value("exists", false)) {
     o.current_account = ctx.call("windows.account.lookup", {{"name", o.service["account"]}});
@@ -23,13 +33,15 @@ step::observed observe(smharden::context& ctx, const json& params) {
 class service_plugin final : public smharden::plugin {
  public:
   void check(smharden::context& ctx) override {
-    const json params = step::with_defaults(ctx.params());
-    for (const auto& f : step::make_plan(params, observe(ctx, params)).findings) ctx.report(f);
+    json located = nullptr;
+    const json params = resolved_params(ctx, located);
+    for (const auto& f : step::make_plan(params, observe(ctx, params, located)).findings) ctx.report(f);
   }
 
   void apply(smharden::context& ctx) override {
-    const json params = step::with_defaults(ctx.params());
-    const auto o = observe(ctx, params);
+    json located = nullptr;
+    const json params = resolved_params(ctx, located);
+    const auto o = observe(ctx, params, located);
     const auto p = step::make_plan(params, o);
     if (!p.set_logon) return;
     if (!o.password_available) {

@@ -8,7 +8,7 @@ namespace smharden::service_step {
 namespace win = common;
 
 json with_defaults(const json& params) {
-  json p = {{"service_name", "SmarterMail"},
+  json p = {{"service_name", ""},
             {"user_name", "smartermail-svc"},
             {"password_secret", "service_password"},
             {"restart", true}};
@@ -16,6 +16,14 @@ json with_defaults(const json& params) {
     for (const auto& [k, v] : params.items()) p[k] = v;
   }
   return p;
+}
+
+json resolve_service_name(const json& raw_params, const json& located) {
+  json params = with_defaults(raw_params);
+  if (params["service_name"].get<std::string>().empty() && located.is_object() && located.value("found", false)) {
+    params["service_name"] = located.value("service_name", "");
+  }
+  return params;
 }
 
 std::string logon_name(const json& params) {
@@ -36,6 +44,19 @@ plan make_plan(const json& raw_params, const observed& o) {
   const std::string want = logon_name(params);
   plan out;
 
+  if (service.empty()) {
+    finding f;
+    f.id = "service-not-detected";
+    f.title = "SmarterMail's Windows service was not detected";
+    f.current = o.located.is_object() ? o.located.value("candidates", json::array()) : json(nullptr);
+    f.desired = want;
+    f.remediation =
+        "no Windows service runs <install>\\Service\\MailService.exe, or several do: set this step's "
+        "service_name to SmarterMail's service key name (`sc query type= service state= all`)";
+    f.automated = false;
+    out.findings.push_back(std::move(f));
+    return out;
+  }
   if (!o.service.value("exists", false)) {
     finding f;
     f.id = "service-missing";
@@ -44,7 +65,7 @@ plan make_plan(const json& raw_params, const observed& o) {
     f.desired = want;
     f.remediation =
         "set this step's service_name to SmarterMail's service key name (run `sc query type= service "
-        "state= all` and look for SmarterMail); the default name is not confirmed by a public source";
+        "state= all` and look for SmarterMail), or leave it empty to detect it";
     f.automated = false;
     out.findings.push_back(std::move(f));
     return out;

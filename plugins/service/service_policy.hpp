@@ -15,6 +15,7 @@ struct observed {
   json current_account;             ///< windows.account.lookup of service.account ({} when the service is missing)
   json desired_account;             ///< windows.account.lookup of user_name
   bool password_available = false;  ///< the password secret exists now
+  json located;                     ///< windows.smartermail.locate when service_name was empty, else null
 };
 
 struct plan {
@@ -25,6 +26,10 @@ struct plan {
 };
 
 json with_defaults(const json& params);
+
+/// params with an empty service_name set to the detected one (`located`: windows.smartermail.locate);
+/// left empty when nothing (or more than one service) was detected.
+json resolve_service_name(const json& params, const json& located);
 
 /// ".\user" for a local user name.
 std::string logon_name(const json& params);

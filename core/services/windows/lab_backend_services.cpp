@@ -27,6 +27,12 @@ std::optional<service_info> lab_backend::get_service(const std::string& name) co
   return info;
 }
 
+std::vector<std::string> lab_backend::service_names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, svc] : state()["services"].items()) out.push_back(name);
+  return out;
+}
+
 void lab_backend::set_service_logon(const std::string& name, const std::string& account,
                                     const std::optional<std::string>& password) {
   require_writable("set service logon");

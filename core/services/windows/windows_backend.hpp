@@ -90,6 +90,8 @@ class windows_backend {
   // StartServiceW)
   /// nullopt when the service does not exist (ERROR_SERVICE_DOES_NOT_EXIST 1060).
   virtual std::optional<service_info> get_service(const std::string& name) const = 0;
+  /// The key names of every Win32 service (EnumServicesStatusExW).
+  virtual std::vector<std::string> service_names() const = 0;
   /// ChangeServiceConfigW(lpServiceStartName = account, lpPassword = password).
   /// password nullopt = keep the stored one (NULL); "" for built-in accounts.
   virtual void set_service_logon(const std::string& name, const std::string& account,

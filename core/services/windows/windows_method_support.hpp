@@ -38,5 +38,7 @@ std::span<const method_entry<windows_service>> account_methods();
 std::span<const method_entry<windows_service>> rights_and_acl_methods();
 /// windows.service.*, windows.random.password
 std::span<const method_entry<windows_service>> service_methods();
+/// windows.firewall.rules.*
+std::span<const method_entry<windows_service>> firewall_methods();
 
 }  // namespace smharden::services::windows

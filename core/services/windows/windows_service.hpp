@@ -10,6 +10,7 @@
 #include <string>
 
 #include "services/service.hpp"
+#include "services/windows/firewall_backend.hpp"
 #include "services/windows/windows_backend.hpp"
 
 namespace smharden::services::windows {
@@ -17,18 +18,22 @@ namespace smharden::services::windows {
 class windows_service final : public service {
  public:
   /// `backend` may be null: every method then answers service_error("unavailable", unavailable_reason).
-  windows_service(std::unique_ptr<windows_backend> backend, service_env& env, std::string unavailable_reason = {});
+  windows_service(std::unique_ptr<windows_backend> backend, service_env& env, std::string unavailable_reason = {},
+                  std::unique_ptr<firewall_backend> firewall = nullptr);
 
   std::string name() const override { return "windows"; }
   void register_methods(registry& r) override;
 
   /// The backend, or service_error("unavailable") when this target has none.
   windows_backend& backend() const;
+  /// The firewall backend, or service_error("unavailable") when this target has none.
+  firewall_backend& firewall() const;
   /// The value of the secret named `secret_name`, or service_error("invalid_params") naming its variable.
   std::string resolve_secret(const std::string& secret_name, const char* method) const;
 
  private:
   std::unique_ptr<windows_backend> backend_;
+  std::unique_ptr<firewall_backend> firewall_;
   service_env& env_;
   std::string unavailable_reason_;
 };
@@ -38,7 +43,7 @@ class windows_service final : public service {
 /// `<root>/windows/state.json` for offline targets (unavailable when absent).
 std::unique_ptr<service> make_windows_service(const target& t, service_env& env);
 
-/// Writes `<dir>/windows/state.json`: a fresh SmarterMail install.
+/// Writes `<dir>/windows/state.json` (a fresh SmarterMail install) and `<dir>/windows/firewall.json` (its firewall).
 void seed_windows_lab(const std::filesystem::path& dir);
 
 /// Secret name under which a rollback expects a password smharden cannot read

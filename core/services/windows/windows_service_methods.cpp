@@ -5,6 +5,7 @@
 
 #include "services/windows/os_random.hpp"
 #include "services/windows/password_generator.hpp"
+#include "services/windows/smartermail_location.hpp"
 #include "services/windows/windows_method_support.hpp"
 
 namespace smharden::services::windows {
@@ -113,6 +114,25 @@ json random_password(self_t& /*self*/, const json& p) {
   return json{{"password", generate_password(static_cast<std::size_t>(length), os_random_bytes)}};
 }
 
+json smartermail_locate(self_t& self, const json& p) {
+  check_params(p, "windows.smartermail.locate", {});
+  std::vector<service_info> services;
+  for (const auto& name : self.backend().service_names()) {
+    if (const auto s = self.backend().get_service(name)) services.push_back(*s);
+  }
+  const auto found = find_smartermail_services(services);
+  json candidates = json::array();
+  for (const auto& f : found) {
+    candidates.push_back(
+        {{"service_name", f.service_name}, {"install_dir", f.install_dir}, {"binary_path", f.binary_path}});
+  }
+  if (found.size() != 1) return json{{"found", false}, {"candidates", candidates}};
+  json out = candidates[0];
+  out["found"] = true;
+  out["candidates"] = candidates;
+  return out;
+}
+
 const method_entry<windows_service> methods[] = {
     {"windows.service.get",
      access::read_only,
@@ -147,6 +167,15 @@ const method_entry<windows_service> methods[] = {
      {"`{name}`", "`{state: \"running\"}`", "none (a restart is not undone)"},
      &service_restart,
      &undo_service_restart},
+    {"windows.smartermail.locate",
+     access::read_only,
+     "SmarterMail's Windows service and install folder, from the service whose executable (its ImagePath) is "
+     "<install>\\Service\\MailService.exe",
+     {"`{}`",
+      "`{found, service_name?, install_dir?, binary_path?, candidates: [{service_name, install_dir, binary_path}]}`; "
+      "`found` is false when no service or more than one runs MailService.exe",
+      ""},
+     &smartermail_locate},
     {"windows.random.password",
      access::read_only,
      "a strong random password from the OS CSPRNG (getrandom / BCryptGenRandom), returned only to the calling "

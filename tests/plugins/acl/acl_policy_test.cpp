@@ -30,10 +30,11 @@ std::vector<std::string> ids(const std::vector<smharden::finding>& findings) {
 
 TEST_CASE("acl: folders without the inherited Modify grant are planned", "[windows][plugins][acl]") {
   const json account = {{"exists", true}, {"sid", sid}};
-  const auto p = smharden::acl::make_plan(json::object(), account, {default_acl(false), default_acl(true)});
+  const json both = {{"folders", {install_dir, data_dir}}};
+  const auto p = smharden::acl::make_plan(both, account, {default_acl(false), default_acl(true)});
   CHECK(ids(p.findings) == std::vector<std::string>{"missing-grant:" + install_dir});
   CHECK(p.grant == std::vector<std::string>{install_dir});
-  const auto ok = smharden::acl::make_plan(json::object(), account, {default_acl(true), default_acl(true)});
+  const auto ok = smharden::acl::make_plan(both, account, {default_acl(true), default_acl(true)});
   CHECK(ok.findings.empty());
   CHECK(ok.grant.empty());
 }
@@ -63,4 +64,24 @@ TEST_CASE("acl: an ACE without inheritance or a deny ACE does not count", "[wind
   CHECK(d.findings[0].id == "denied:" + data_dir);
   CHECK_FALSE(d.findings[0].automated);
   CHECK(d.grant.empty());
+}
+
+TEST_CASE("acl: the install folder comes first, given or detected; unknown is a manual finding",
+          "[windows][plugins][acl]") {
+  const json located = {{"found", true}, {"service_name", "SmarterMail"}, {"install_dir", "D:\\SmarterMail"}};
+  auto list = smharden::acl::effective_folders(json::object(), located);
+  CHECK(list.folders == std::vector<std::string>{"D:\\SmarterMail", data_dir});
+  CHECK_FALSE(list.install_dir_unknown);
+  list = smharden::acl::effective_folders({{"install_dir", install_dir}}, located);  // the override wins
+  CHECK(list.folders == std::vector<std::string>{install_dir, data_dir});
+  list = smharden::acl::effective_folders({{"folders", {"d:/smartermail/", data_dir}}}, located);  // same folder
+  CHECK(list.folders == std::vector<std::string>{"D:\\SmarterMail", data_dir});
+  list = smharden::acl::effective_folders(json::object(), {{"found", false}, {"candidates", json::array()}});
+  CHECK(list.folders == std::vector<std::string>{data_dir});
+  REQUIRE(list.install_dir_unknown);
+  CHECK(list.install_dir_unknown->id == "install-dir-unknown");
+  CHECK_FALSE(list.install_dir_unknown->automated);
+  list = smharden::acl::effective_folders({{"include_install_dir", false}}, nullptr);
+  CHECK(list.folders == std::vector<std::string>{data_dir});
+  CHECK_FALSE(list.install_dir_unknown);
 }

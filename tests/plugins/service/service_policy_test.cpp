@@ -8,6 +8,7 @@ using json = nlohmann::json;
 
 namespace {
 const std::string sid = "S-1-5-21-1-2-3-1001";
+const json named = {{"service_name", "SmarterMail"}};
 
 std::vector<std::string> ids(const std::vector<smharden::finding>& findings) {
   std::vector<std::string> out;
@@ -21,7 +22,7 @@ TEST_CASE("service: LocalSystem is drift with a set_logon to .\\user", "[windows
   o.service = {{"exists", true}, {"name", "SmarterMail"}, {"account", "LocalSystem"}};
   o.current_account = {{"exists", true}, {"sid", "S-1-5-18"}};
   o.desired_account = {{"exists", false}};
-  const auto p = smharden::service_step::make_plan(json::object(), o);
+  const auto p = smharden::service_step::make_plan(named, o);
   CHECK(ids(p.findings) == std::vector<std::string>{"logon-account"});
   REQUIRE(p.set_logon);
   CHECK((*p.set_logon)["account"] == ".\\smartermail-svc");
@@ -33,10 +34,10 @@ TEST_CASE("service: the same account in another spelling is compliant", "[window
   o.service = {{"exists", true}, {"name", "SmarterMail"}, {"account", "SMLAB\\SmarterMail-Svc"}};
   o.current_account = {{"exists", true}, {"sid", sid}};
   o.desired_account = {{"exists", true}, {"sid", sid}};
-  CHECK(smharden::service_step::make_plan(json::object(), o).findings.empty());
+  CHECK(smharden::service_step::make_plan(named, o).findings.empty());
   o.current_account = {{"exists", false}};
   o.service["account"] = ".\\SMARTERMAIL-SVC";
-  CHECK(smharden::service_step::make_plan(json::object(), o).findings.empty());
+  CHECK(smharden::service_step::make_plan(named, o).findings.empty());
 }
 
 TEST_CASE("service: an existing user without a password secret says how to supply it", "[windows][plugins][service]") {
@@ -45,7 +46,7 @@ TEST_CASE("service: an existing user without a password secret says how to suppl
   o.current_account = {{"exists", true}, {"sid", "S-1-5-18"}};
   o.desired_account = {{"exists", true}, {"sid", sid}};
   o.password_available = false;
-  const auto p = smharden::service_step::make_plan(json::object(), o);
+  const auto p = smharden::service_step::make_plan(named, o);
   CHECK(ids(p.findings) == std::vector<std::string>{"logon-account", "password-needed"});
   CHECK(p.findings[1].remediation.find("SMHARDEN_SECRET_SERVICE_PASSWORD") != std::string::npos);
   CHECK(p.findings[1].remediation.find("--secret-file") != std::string::npos);
@@ -57,6 +58,22 @@ TEST_CASE("service: a missing service is reported, not guessed", "[windows][plug
   o.service = {{"exists", false}};
   const auto p = smharden::service_step::make_plan({{"service_name", "SmarterMailSvc"}}, o);
   CHECK(ids(p.findings) == std::vector<std::string>{"service-missing"});
+  CHECK_FALSE(p.findings[0].automated);
+  CHECK_FALSE(p.set_logon);
+}
+
+TEST_CASE("service: an empty service_name takes the detected service; none detected is a manual finding",
+          "[windows][plugins][service]") {
+  const json located = {{"found", true}, {"service_name", "SmarterMail"}, {"install_dir", "D:\\SM"}};
+  CHECK(smharden::service_step::resolve_service_name(json::object(), located)["service_name"] == "SmarterMail");
+  CHECK(smharden::service_step::resolve_service_name({{"service_name", "Mail"}}, located)["service_name"] == "Mail");
+  const json none = {{"found", false}, {"candidates", json::array()}};
+  const json params = smharden::service_step::resolve_service_name(json::object(), none);
+  CHECK(params["service_name"] == "");
+  smharden::service_step::observed o;
+  o.located = none;
+  const auto p = smharden::service_step::make_plan(params, o);
+  CHECK(ids(p.findings) == std::vector<std::string>{"service-not-detected"});
   CHECK_FALSE(p.findings[0].automated);
   CHECK_FALSE(p.set_logon);
 }

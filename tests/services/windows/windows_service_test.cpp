@@ -29,14 +29,17 @@ void create_svc_user(test::windows_lab& lab) {
 
 TEST_CASE("every windows method is declared read-only or mutating as documented", "[windows][service]") {
   test::windows_lab lab;
-  const std::vector<std::string> read_only{"windows.account.lookup", "windows.user.get", "windows.groups.members",
-                                           "windows.rights.get",     "windows.acl.get",  "windows.service.get",
-                                           "windows.random.password"};
+  const std::vector<std::string> read_only{
+      "windows.account.lookup",    "windows.user.get",    "windows.groups.members",  "windows.rights.get",
+      "windows.acl.get",           "windows.service.get", "windows.random.password", "windows.firewall.rules.list",
+      "windows.smartermail.locate"};
   const std::vector<std::string> mutating{
-      "windows.user.create",       "windows.user.update",          "windows.user.set_password", "windows.user.delete",
-      "windows.groups.add_member", "windows.groups.remove_member", "windows.rights.grant",      "windows.rights.revoke",
-      "windows.acl.grant",         "windows.acl.revoke",           "windows.service.set_logon", "windows.service.stop",
-      "windows.service.start",     "windows.service.restart"};
+      "windows.user.create",          "windows.user.update",       "windows.user.set_password",
+      "windows.user.delete",          "windows.groups.add_member", "windows.groups.remove_member",
+      "windows.rights.grant",         "windows.rights.revoke",     "windows.acl.grant",
+      "windows.acl.revoke",           "windows.service.set_logon", "windows.service.stop",
+      "windows.service.start",        "windows.service.restart",   "windows.firewall.rules.set",
+      "windows.firewall.rules.remove"};
   for (const auto& n : read_only) {
     INFO(n);
     REQUIRE(lab.registry.find(n) != nullptr);

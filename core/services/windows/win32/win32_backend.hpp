@@ -44,6 +44,7 @@ class win32_backend final : public windows_backend {
   void revoke_aces(const std::string& path, const std::string& trustee) override;
 
   std::optional<service_info> get_service(const std::string& name) const override;
+  std::vector<std::string> service_names() const override;
   void set_service_logon(const std::string& name, const std::string& account,
                          const std::optional<std::string>& password) override;
   void stop_service(const std::string& name) override;

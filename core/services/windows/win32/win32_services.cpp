@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "services/service_registry.hpp"
 #include "services/windows/win32/service_wait.hpp"
 #include "services/windows/win32/win32_backend.hpp"
@@ -140,6 +142,27 @@ std::optional<service_info> win32_backend::get_service(const std::string& name) 
   info.start_type = start_type_from(config->dwStartType);
   info.state = query_status(svc, name).state;
   return info;
+}
+
+std::vector<std::string> win32_backend::service_names() const {
+  const sc_handle scm(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE));
+  if (!scm) throw_win32("OpenSCManagerW", "", GetLastError());
+  std::vector<std::string> out;
+  std::vector<BYTE> buffer(64 * 1024);
+  DWORD resume = 0;
+  while (true) {
+    DWORD needed = 0;
+    DWORD count = 0;
+    const BOOL ok =
+        EnumServicesStatusExW(scm.get(), SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_STATE_ALL, buffer.data(),
+                              static_cast<DWORD>(buffer.size()), &needed, &count, &resume, nullptr);
+    const DWORD err = ok ? ERROR_SUCCESS : GetLastError();
+    if (!ok && err != ERROR_MORE_DATA) throw_win32("EnumServicesStatusExW", "", err);
+    const auto* items = reinterpret_cast<const ENUM_SERVICE_STATUS_PROCESSW*>(buffer.data());
+    for (DWORD i = 0; i < count; ++i) out.push_back(to_utf8(items[i].lpServiceName));
+    if (ok) return out;
+    if (count == 0) buffer.resize(std::max<std::size_t>(buffer.size() * 2, needed));
+  }
 }
 
 void win32_backend::set_service_logon(const std::string& name, const std::string& account,
