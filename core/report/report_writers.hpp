@@ -20,5 +20,8 @@ step_result step_from_json(const nlohmann::json& j);
 /// color: ANSI colours for a terminal.
 std::string render_text(const run_report& report, bool color, bool verbose);
 std::string render_junit(const run_report& report);
+/// The report's "access_matrix" as a table (audiences by surfaces, "before -> after" where they differ);
+/// "" when it has no audience.
+std::string render_access_matrix(const nlohmann::json& matrix);
 
 }  // namespace smharden::core

@@ -54,6 +54,7 @@ void record_run_start(journal::journal_observer& journal, const run_plan& plan, 
                                {"selected", plan.selected},
                                {"no_restart", opts.no_restart},
                                {"allow_lockout_risk", opts.allow_lockout_risk},
+                               {"allow_access_change", opts.allow_access_change},
                                {"started_at", utc_now_iso()},
                                {"started_ns", now_ns()}});
 }

@@ -24,6 +24,9 @@ struct plan {
   /// With ip_security_set: the params for the host's guard.management_access.check
   /// (ordered rules and the default), which honours --allow-lockout-risk.
   json guard_request;
+  /// The params for the host's guard.access.check: what the site's IP restrictions let through to every
+  /// surface the site serves, now and after apply (null when the feature is missing).
+  json access_request;
   std::vector<change> changes;
 };
 
