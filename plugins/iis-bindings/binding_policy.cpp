@@ -77,10 +77,27 @@ plan make_plan(const json& params, const json& current) {
   }
   plan p;
   json want = json::array();
+  std::vector<int> listed_ports;
   for (const json& a : allowed) {
     json b = {{"protocol", a.value("protocol", "http")}, {"binding_information", a.value("binding_information", "")}};
     if (a.contains("ssl_flags")) b["ssl_flags"] = a["ssl_flags"];
+    if (const auto split = address_and_port(b["binding_information"].get<std::string>())) {
+      listed_ports.push_back(split->second);
+    }
     want.push_back(std::move(b));
+  }
+  if (params.value("scope", std::string("site")) == "listed_ports") {
+    // Only the ports "allowed" names are governed: the site's bindings on other ports (the public
+    // webmail bindings with their certificates) stay as they are, in front of the allowed ones.
+    json kept = json::array();
+    for (const json& have : current) {
+      const auto split = address_and_port(have.value("binding_information", ""));
+      if (split && std::find(listed_ports.begin(), listed_ports.end(), split->second) == listed_ports.end()) {
+        kept.push_back(have);
+      }
+    }
+    for (json& w : want) kept.push_back(std::move(w));
+    want = std::move(kept);
   }
   bool differs = false;
   for (const json& have : current) {
