@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -143,7 +144,11 @@ run_report engine_run::run(const std::string& run_id) {
   session_ = std::make_unique<target_session>(opts_.target, make_env(), hooks_.extra_services);
   access_guard_settings guard{plan_.prof.management_audience(), opts_.allow_lockout_risk,
                               [this](const std::string& what) {
-                                report_.overrides.push_back(redact_.apply(what));
+                                // A step's check and its apply may both ask: one record per override.
+                                const std::string text = redact_.apply(what);
+                                auto& o = report_.overrides;
+                                if (std::find(o.begin(), o.end(), text) != o.end()) return;
+                                o.push_back(text);
                                 log_.write(SMH_LOG_INFO, what);
                               },
                               audiences_};
