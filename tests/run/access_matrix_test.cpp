@@ -60,7 +60,7 @@ TEST_CASE("access guard: an apply that takes webmail from the webmail users is r
   CHECK(cell(m, "relay_apps", "smtp_relay") == "unknown->unknown");
 }
 
-TEST_CASE("access guard: --allow-access-change lets it go on and records it; check only notes it", "[access]") {
+TEST_CASE("access guard: --allow-access-change lets it go on and records it, check only notes it", "[access]") {
   std::vector<std::string> overrides, notices;
   access_matrix matrix(audiences);
   access_guard_settings s;
@@ -81,7 +81,7 @@ TEST_CASE("access guard: --allow-access-change lets it go on and records it; che
   CHECK_THAT(notices[0], Catch::StartsWith("apply would refuse: step iis-bindings would take webmail"));
 }
 
-TEST_CASE("access guard: management keeps admin login when the rules allow it; loses it otherwise", "[access]") {
+TEST_CASE("access guard: management keeps admin login when the rules allow it, loses it otherwise", "[access]") {
   access_matrix matrix(audiences);
   access_guard_settings s;
   s.enforce = true;

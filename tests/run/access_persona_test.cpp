@@ -30,21 +30,24 @@ struct persona {
                     <binding protocol="https" bindingInformation="*:443:mail.example.test" sslFlags="1" />
                     )");
     smharden::util::write_file_atomic(config, text);
-    home.write_json("persona.json",
-                    {{"extends", std::string(SMHARDEN_SOURCE_DIR) + "/profiles/baseline.json"},
-                     {"management_cidrs", {"203.0.113.0/24"}},
-                     {"access",
-                      {{"webmail_users", {"0.0.0.0/0", "::/0"}},
-                       {"mail_clients", {"0.0.0.0/0", "::/0"}},
-                       {"relay_apps",
-                        {{{"address", "198.51.100.10"}, {"name", "CRM"}}, {{"address", "198.51.100.11"}, {"name", "Billing"}}}}}}});
+    home.write_json(
+        "persona.json",
+        {{"extends", std::string(SMHARDEN_SOURCE_DIR) + "/profiles/baseline.json"},
+         {"management_cidrs", {"203.0.113.0/24"}},
+         {"access",
+          {{"webmail_users", {"0.0.0.0/0", "::/0"}},
+           {"mail_clients", {"0.0.0.0/0", "::/0"}},
+           {"relay_apps",
+            {{{"address", "198.51.100.10"}, {"name", "CRM"}}, {{"address", "198.51.100.11"}, {"name", "Billing"}}}}}}});
     // The same server with a profile that binds the whole site to loopback.
-    home.write_json("cut.json", {{"extends", "persona.json"}, {"steps", {{"iis-bindings", {{"params", {{"scope", "site"}}}}}}}});
+    home.write_json("cut.json",
+                    {{"extends", "persona.json"}, {"steps", {{"iis-bindings", {{"params", {{"scope", "site"}}}}}}}});
   }
 
   cli_result run(const std::string& command, const std::string& profile, std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args = {command, "--profile", (home.root() / profile).string(), "--target",
-                                     home.target(), "--only", steps, "--format", "json"};
+    std::vector<std::string> args = {command,    "--profile",   (home.root() / profile).string(),
+                                     "--target", home.target(), "--only",
+                                     steps,      "--format",    "json"};
     if (command == "apply") args.push_back("--yes");
     args.insert(args.end(), extra.begin(), extra.end());
     return home.cli().run(args);
@@ -80,6 +83,9 @@ TEST_CASE("persona: the baseline keeps webmail public, 9998 and admin login for 
   // sm-admin applies the login restriction; two-factor enrolment stays with the operator.
   CHECK(step_of(r, "sm-admin")["changes"].size() == 1);
   CHECK(r.value("overrides", json::array()).empty());
+  // The persona configures no health probe: the report says so.
+  CHECK_THAT(r["health"]["skipped"].get<std::string>(), Catch::StartsWith("the health probe is off"));
+  CHECK_THAT(r["notices"].dump(), Catch::Contains("the health probe is off"));
 
   CHECK(cell(r, "webmail_users", "webmail") == "yes -> yes");
   CHECK(cell(r, "mail_clients", "activesync_mapi") == "yes -> yes");
@@ -98,14 +104,13 @@ TEST_CASE("persona: the baseline keeps webmail public, 9998 and admin login for 
   CHECK(admins["admins"][0]["ipRestrictions"].dump().find("203.0.113.0/24") != std::string::npos);
 
   // The matrix is in the text report too.
-  const cli_result text = p.home.cli().run({"check", "--profile", (p.home.root() / "persona.json").string(),
-                                            "--target", p.home.target(), "--only", steps});
+  const cli_result text = p.home.cli().run(
+      {"check", "--profile", (p.home.root() / "persona.json").string(), "--target", p.home.target(), "--only", steps});
   CHECK_THAT(text.out, Catch::Contains("access (audience x surface, before -> after):"));
   CHECK_THAT(text.out, Catch::Matches("(.|\n)*  webmail_users +yes +yes +no +no +unknown\n(.|\n)*"));
 }
 
-TEST_CASE("persona: a profile that cuts an audience is refused, the matrix shows who loses what",
-          "[access][persona]") {
+TEST_CASE("persona: a profile that cuts an audience is refused, the matrix shows who loses what", "[access][persona]") {
   persona p;
   const std::string original = p.site_config();
   const cli_result refused = p.run("apply", "cut.json");
