@@ -13,6 +13,11 @@ const char* const eas_mapi_warning =
     "With unlisted addresses denied, Exchange ActiveSync (phones) and MAPI/EWS (Outlook) clients that reach "
     "SmarterMail through this site are refused too unless they connect from an allowed range.";
 
+const char* const dynamic_limits_warning =
+    "Dynamic IP limits count requests per client address: an office behind one NAT address and phones syncing over "
+    "Exchange ActiveSync can exceed them and be blocked. Allow-list every expected address first (offices, NAT "
+    "gateways, monitoring), or start with logging_only and read the IIS logs before you enforce.";
+
 namespace {
 
 struct entry {
@@ -236,6 +241,12 @@ void plan_dynamic(const json& params, const json& cur, plan& p) {
           "deny_by_request_rate");
   }
   if (set.empty()) return;
+  const bool limits_on = wc.value("enabled", true) || wr.value("enabled", true);
+  if (limits_on && !d.value("logging_only", false)) {
+    for (finding& f : p.findings) {
+      if (f.id.starts_with("dynamic-")) f.remediation += std::string(" ") + dynamic_limits_warning;
+    }
+  }
   p.dynamic_set = set;
   p.changes.push_back({"dynamic-ip-security", "Dynamic IP restrictions of the SmarterMail site", cur, set});
 }

@@ -33,6 +33,9 @@ struct plan {
 /// The EAS/MAPI warning attached to a default-deny finding.
 extern const char* const eas_mapi_warning;
 
+/// The warning about NAT offices and EAS phones attached to the findings that enforce dynamic IP limits.
+extern const char* const dynamic_limits_warning;
+
 /// `modules`, `ip_current`, `dynamic_current`: answers of iis.modules.get,
 /// iis.ip_security.get and iis.dynamic_ip_security.get. Throws
 /// std::invalid_argument naming the param for an address that does not parse.
