@@ -31,6 +31,7 @@ struct run_command_options {
   bool no_restart = false;
   bool no_auto_rollback = false;
   bool allow_lockout_risk = false;
+  bool allow_access_change = false;
   unsigned wait_lock = 0;
 };
 
@@ -148,6 +149,7 @@ core::run_options prepare(cli_context& ctx, const run_command_options& o, core::
   opts.no_restart = o.no_restart;
   opts.no_auto_rollback = o.no_auto_rollback;
   opts.allow_lockout_risk = o.allow_lockout_risk;
+  opts.allow_access_change = o.allow_access_change;
   opts.target_spec = o.target;
   if (ctx.worker) {
     // The supervisor holds the run lock for the whole run and named the run it locked for.
@@ -283,6 +285,8 @@ void add_run_commands(CLI::App& app, cli_context& ctx) {
   apply->add_flag("--no-auto-rollback", apply_opts.no_auto_rollback, "Keep a failed apply's changes");
   apply->add_flag("--allow-lockout-risk", apply_opts.allow_lockout_risk,
                   "Apply allow-lists even when a management range would be excluded (recorded in the report)");
+  apply->add_flag("--allow-access-change", apply_opts.allow_access_change,
+                  "Apply even when a step takes access from an audience of the profile (recorded in the report)");
   add_wait_lock(apply, apply_opts.wait_lock);
   apply->callback([&ctx] { run_command(ctx, apply_opts, core::run_mode::apply); });
 }

@@ -39,6 +39,21 @@ struct step_config {
   std::map<std::string, std::string> param_files;
 };
 
+/// An application that sends mail through the server without SMTP auth.
+struct relay_app {
+  std::string address;  ///< address or CIDR block
+  std::string name;     ///< what the operator calls it; the address when not given
+};
+
+/// Who must keep which access ("access" in the profile). Each list is an
+/// address or CIDR block per entry; empty when the profile does not declare it.
+struct access_audiences {
+  std::vector<std::string> management;     ///< as written in "access"; see profile::management_audience()
+  std::vector<std::string> webmail_users;  ///< webmail on the public bindings
+  std::vector<std::string> mail_clients;   ///< ActiveSync / MAPI / EWS clients
+  std::vector<relay_app> relay_apps;       ///< SMTP relay without auth
+};
+
 struct profile {
   std::string name;  ///< "name" of the leaf profile, else its file stem
   std::string description;
@@ -47,11 +62,16 @@ struct profile {
   std::vector<step_config> steps;  ///< sorted by `order`
   std::vector<waiver> waivers;
   std::vector<std::string> management_cidrs;
+  access_audiences access;  ///< "access"; a profile's key replaces that of the profile it extends
   ordered_json vars = ordered_json::object();
   /// Optional post-apply health probe settings ("health" in the profile), {} when absent.
   ordered_json health = ordered_json::object();
 
   const step_config* find_step(const std::string& id) const;
+
+  /// The management audience: management_cidrs, then the entries of
+  /// access.management not already listed (what the lockout guard protects).
+  std::vector<std::string> management_audience() const;
 };
 
 /// Today's date in UTC as YYYY-MM-DD (what waivers are compared with).

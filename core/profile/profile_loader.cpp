@@ -9,6 +9,7 @@
 #include "base/did_you_mean.hpp"
 #include "base/errors.hpp"
 #include "base/json_reader.hpp"
+#include "profile/access_block.hpp"
 #include "profile/problem_text.hpp"
 #include "profile/profile.hpp"
 #include "profile/var_substitution.hpp"
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string> top_level_keys = {"$schema",          "name",  "description", "extends", "vars",
-                                                 "management_cidrs", "steps", "waivers",     "health"};
+                                                 "management_cidrs", "steps", "waivers",     "health",  "access"};
 const std::vector<std::string> step_keys = {"enabled", "severity", "timeout_seconds", "params"};
 const std::vector<std::string> waiver_keys = {"step", "finding", "reason", "expires"};
 const std::vector<std::string> severities = {"info", "low", "medium", "high", "critical"};
@@ -103,6 +104,7 @@ void check_file(const profile_file& f) {
       }
     }
   }
+  if (doc.contains("access")) check_access_block(f.display, doc["access"]);
   if (doc.contains("steps")) {
     expect(f, doc["steps"], "/steps", ordered_json::value_t::object, "an object of steps keyed by plugin id",
            "write \"steps\": { \"<plugin id>\": { \"params\": { ... } } }");
@@ -330,6 +332,7 @@ profile load_profile(const fs::path& file) {
       out.management_cidrs = doc["management_cidrs"].get<std::vector<std::string>>();
     }
     if (doc.contains("health")) out.health = merged(out.health, doc["health"]);
+    if (doc.contains("access")) merge_access_block(out.access, doc["access"]);
     if (doc.contains("waivers")) {
       const ordered_json& waivers = doc["waivers"];
       for (std::size_t i = 0; i < waivers.size(); ++i) {

@@ -36,5 +36,8 @@ std::string render_prometheus(const run_report& report);
 /// The report in the format its file name asks for: .json, .xml (JUnit), .html/.htm, .sarif,
 /// anything else text.
 std::string render_for_file(const run_report& report, const std::string& file);
+/// The report's "access_matrix" as a table (audiences by surfaces, "before -> after" where they differ);
+/// "" when it has no audience.
+std::string render_access_matrix(const nlohmann::json& matrix);
 
 }  // namespace smharden::core

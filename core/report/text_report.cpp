@@ -65,6 +65,8 @@ std::string render_text(const run_report& r, bool color, bool verbose) {
     out += fmt::format("restart {} {}: {}{}\n", e(x.kind), e(x.name), e(x.status),
                        x.message.empty() ? "" : " — " + e(x.message));
   }
+  if (r.extra.contains("access_matrix")) out += render_access_matrix(r.extra["access_matrix"]);
+  if (r.extra.value("access_change_allowed", false)) out += "access change allowed by --allow-access-change\n";
   for (const auto& n : r.notices) out += fmt::format("note: {}\n", e(n));
   for (const auto& o : r.overrides) out += fmt::format("override: {}\n", e(o));
   std::string counts;

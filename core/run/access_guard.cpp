@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
 #include <smharden/common/access_proof.hpp>
 #include <string>
 #include <vector>
@@ -40,8 +42,10 @@ std::vector<address_range> range_list(const json& params, const char* key) {
   return out;
 }
 
+}  // namespace
+
 // The allow/deny rules of a guard check: {"rules": [...]} (ordered) or {"allow", "deny"} lists, and "default".
-access_policy policy_from_params(const json& params) {
+access_policy access_policy_from_params(const json& params) {
   access_policy policy;
   const std::string default_action = params.value("default", "deny");
   if (default_action != "allow" && default_action != "deny") {
@@ -72,6 +76,50 @@ access_policy policy_from_params(const json& params) {
   return policy;
 }
 
+namespace {
+
+// Every key present ([] when the profile does not declare it, see register_access_guard), so callers need no defaults.
+services::method audiences_method(json audiences) {
+  services::method m;
+  m.name = "guard.access.audiences";
+  m.kind = services::access::read_only;
+  m.summary = "who must keep which access: the profile's audiences (see docs/safety.md)";
+  m.doc = {"`{}`",
+           "`{management: [..], webmail_users: [..], mail_clients: [..], relay_apps: [{address, name}]}`; every key "
+           "present, `[]` when not declared; `management` includes the profile's management_cidrs",
+           ""};
+  m.invoke = [a = std::move(audiences)](const json& p) {
+    if (!p.is_null() && !(p.is_object() && p.empty())) {
+      throw service_error("invalid_params", "guard.access.audiences takes no params: call it with {}");
+    }
+    return a;
+  };
+  return m;
+}
+
+services::method surface_guard_method(access_guard_settings settings, const json& audiences) {
+  services::method m;
+  m.name = "guard.access.check";
+  m.kind = services::access::read_only;
+  m.summary = "access guard: does each audience keep the surfaces it needs after this step? (see docs/safety.md)";
+  m.doc = {
+      "`{step?, what?, surfaces: {<surface>: {before, after}}}`; a policy is `{allow, deny}` or `{rules}` with "
+      "`default?` (deny), or `{unknown: why}`; surfaces: webmail, activesync_mapi, port_9998, admin_login, "
+      "smtp_relay",
+      "`{ok, overridden, losses: [{audience, surface, ranges, reasons}], cells: [{audience, surface, before, "
+      "after}], message}`; an apply refuses a loss unless --allow-access-change (recorded in the report)",
+      ""};
+  auto own_matrix = std::make_shared<access_matrix>(audiences);
+  m.invoke = [s = std::move(settings), own_matrix](const json& p) {
+    try {
+      return check_surface_access(p, s.matrix != nullptr ? *s.matrix : *own_matrix, s);
+    } catch (...) {
+      services::rethrow_as_service_error("guard.access.check");
+    }
+  };
+  return m;
+}
+
 }  // namespace
 
 json check_management_access(const json& params, const std::vector<std::string>& profile_cidrs,
@@ -81,7 +129,7 @@ json check_management_access(const json& params, const std::vector<std::string>&
   if (has_lists && params.contains("rules")) {
     throw service_error("invalid_params", "give either \"rules\" (ordered, first match wins) or \"allow\"/\"deny\"");
   }
-  const access_policy policy = policy_from_params(params);
+  const access_policy policy = access_policy_from_params(params);
 
   std::vector<std::string> cidrs = profile_cidrs;
   if (params.contains("management_cidrs")) {
@@ -143,7 +191,7 @@ void register_access_guard(services::registry& methods, access_guard_settings se
       "`{ok, excluded: [{range, reason}], overridden, management_cidrs, message, warning?}`; with "
       "--allow-lockout-risk an exclusion is `ok` and `overridden` (recorded in the report)",
       ""};
-  m.invoke = [s = std::move(settings)](const json& p) {
+  m.invoke = [s = settings](const json& p) {
     json result;
     try {
       result = check_management_access(p, s.management_cidrs, s.allow_lockout_risk);
@@ -153,7 +201,13 @@ void register_access_guard(services::registry& methods, access_guard_settings se
     if (result.value("overridden", false) && s.record_override) s.record_override(result["message"].get<std::string>());
     return result;
   };
+  json audiences = settings.audiences;
+  for (const char* key : {"management", "webmail_users", "mail_clients", "relay_apps"}) {
+    if (!audiences.contains(key)) audiences[key] = json::array();
+  }
   methods.add(std::move(m));
+  methods.add(audiences_method(audiences));
+  methods.add(surface_guard_method(std::move(settings), std::move(audiences)));
 }
 
 }  // namespace smharden::core

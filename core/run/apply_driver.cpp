@@ -54,6 +54,7 @@ void record_run_start(journal::journal_observer& journal, const run_plan& plan, 
                                {"selected", plan.selected},
                                {"no_restart", opts.no_restart},
                                {"allow_lockout_risk", opts.allow_lockout_risk},
+                               {"allow_access_change", opts.allow_access_change},
                                {"started_at", utc_now_iso()},
                                {"started_ns", now_ns()}});
 }
@@ -78,7 +79,14 @@ std::string health_failure_text(const json& health) {
 /// The probe after a complete apply; true when it failed.
 bool health_after_apply(run_context& ctx, const run_options& opts, journal::journal_observer& journal,
                         run_report& report, bool interrupted, bool failed, std::size_t pending) {
-  if (opts.health.empty()) return false;
+  if (opts.health.empty()) {
+    const char* off =
+        "the health probe is off: nothing checked that the server still serves webmail after this apply; add "
+        "\"health\" (webmail URL, smartermail_login) to the profile or the target";
+    report.extra["health"] = {{"skipped", off}};
+    report.notices.emplace_back(off);
+    return false;
+  }
   if (interrupted || failed) {
     report.extra["health"] = {{"skipped", interrupted ? "the run was interrupted" : "the apply failed"}};
     return false;

@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <set>
 
 #include "base/errors.hpp"
+#include "profile/access_block.hpp"
 #include "run/access_guard.hpp"
 #include "run/findings.hpp"
 #include "run/mutation_gate.hpp"
@@ -59,8 +61,10 @@ class engine_run {
         cancel_(cancel),
         hooks_(hooks),
         gate_(opts.mode == run_mode::apply ? hooks.observer : nullptr),
-        cidrs_(plan.prof.management_cidrs),
-        today_(utc_today()) {}
+        cidrs_(plan.prof.management_audience()),
+        today_(utc_today()),
+        audiences_(audiences_json(plan.prof.access, plan.prof.management_audience())),
+        matrix_(audiences_) {}
 
   run_report run(const std::string& run_id);
 
@@ -94,6 +98,8 @@ class engine_run {
   mutation_gate gate_;
   const json cidrs_;
   const std::string today_;
+  const json audiences_;
+  access_matrix matrix_;  ///< what the steps that restrict access say each audience reaches
 
   run_report report_;
   std::string current_step_ = "engine";
@@ -138,11 +144,22 @@ void engine_run::start_report(const std::string& run_id) {
 run_report engine_run::run(const std::string& run_id) {
   start_report(run_id);
   session_ = std::make_unique<target_session>(opts_.target, make_env(), hooks_.extra_services);
-  access_guard_settings guard{plan_.prof.management_cidrs, opts_.allow_lockout_risk, [this](const std::string& what) {
-                                report_.overrides.push_back(redact_.apply(what));
+  access_guard_settings guard{plan_.prof.management_audience(), opts_.allow_lockout_risk,
+                              [this](const std::string& what) {
+                                // A step's check and its apply may both ask: one record per override.
+                                const std::string text = redact_.apply(what);
+                                auto& o = report_.overrides;
+                                if (std::find(o.begin(), o.end(), text) != o.end()) return;
+                                o.push_back(text);
                                 log_.write(SMH_LOG_INFO, what);
                                 log_.record(report_.mode, report_.run_id, "override", {{"what", what}});
-                              }};
+                              },
+                              audiences_};
+  guard.enforce = opts_.mode == run_mode::apply;
+  guard.allow_access_change = opts_.allow_access_change;
+  guard.matrix = &matrix_;
+  guard.current_step = [this] { return current_step_; };
+  guard.notice = [this](const std::string& what) { notices_.insert(redact_.apply(what)); };
   register_access_guard(session_->methods(), std::move(guard));
   shared_.methods = &session_->methods();
   shared_.gate = opts_.mode == run_mode::apply ? &gate_ : nullptr;
@@ -164,6 +181,8 @@ run_report engine_run::run(const std::string& run_id) {
   session_.reset();  // every service ends its run
   if (cancel_.load()) notices_.insert("the run was interrupted; steps after the interruption did not run");
   report_.notices.assign(notices_.begin(), notices_.end());
+  report_.extra["access_matrix"] = matrix_.to_json();
+  if (opts_.allow_access_change) report_.extra["access_change_allowed"] = true;
   report_.finished_at = utc_now_iso();
   report_.exit_code = exit_code_for(report_);
   return std::move(report_);

@@ -17,9 +17,10 @@ struct run_options {
   std::filesystem::path profile_file;
   services::target target;
   selection select;
-  bool no_restart = false;          ///< leave requested restarts pending
-  bool no_auto_rollback = false;    ///< keep a failed apply's changes
-  bool allow_lockout_risk = false;  ///< let plugins apply allow-lists that exclude management ranges
+  bool no_restart = false;           ///< leave requested restarts pending
+  bool no_auto_rollback = false;     ///< keep a failed apply's changes
+  bool allow_lockout_risk = false;   ///< let plugins apply allow-lists that exclude management ranges
+  bool allow_access_change = false;  ///< let steps take access from an audience of the profile (recorded)
   /// --target as the operator gave it (a target file is journaled by its absolute path, so that
   /// rollback rebuilds the same target).
   std::string target_spec;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace smharden::iis_bindings {
 namespace {
@@ -20,7 +21,47 @@ bool same(const json& a, const json& b) {
          lower(a.value("binding_information", "")) == lower(b.value("binding_information", ""));
 }
 
+// "IP:port:host" -> the IP part ("*", "127.0.0.1", "[::1]") and the port; nullopt when it does not split.
+std::optional<std::pair<std::string, int>> address_and_port(const std::string& info) {
+  const auto host_colon = info.rfind(':');
+  if (host_colon == std::string::npos || host_colon == 0) return std::nullopt;
+  const auto port_colon = info.rfind(':', host_colon - 1);
+  if (port_colon == std::string::npos) return std::nullopt;
+  const std::string port = info.substr(port_colon + 1, host_colon - port_colon - 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::make_pair(info.substr(0, port_colon), std::stoi(port));
+}
+
+// The loopback address a binding listens on ("127.0.0.1", "::1"), or "" for any other address.
+std::string loopback_of(const std::string& address) {
+  if (address.starts_with("127.")) return address;
+  if (address == "[::1]") return "::1";
+  return "";
+}
+
 }  // namespace
+
+json reach_policy(const json& bindings, std::optional<int> port) {
+  json loopback = json::array();
+  for (const json& b : bindings) {
+    const auto split = address_and_port(b.value("binding_information", ""));
+    if (!split) return {{"unknown", "binding " + label(b) + " is not IP:port:host"}};
+    if (port && split->second != *port) continue;
+    const std::string lo = loopback_of(split->first);
+    if (lo.empty()) return {{"default", "allow"}};
+    if (std::find(loopback.begin(), loopback.end(), lo) == loopback.end()) loopback.push_back(lo);
+  }
+  return {{"allow", loopback}, {"default", "deny"}};
+}
+
+json access_request(const json& current, const json& after) {
+  json surfaces = json::object();
+  for (const char* s : {"webmail", "activesync_mapi", "admin_login"}) {
+    surfaces[s] = {{"before", reach_policy(current)}, {"after", reach_policy(after)}};
+  }
+  surfaces["port_9998"] = {{"before", reach_policy(current, 9998)}, {"after", reach_policy(after, 9998)}};
+  return {{"step", "iis-bindings"}, {"what", "the bindings of the SmarterMail site"}, {"surfaces", surfaces}};
+}
 
 bool is_catch_all(const json& binding) {
   const std::string info = binding.value("binding_information", "");
@@ -36,10 +77,27 @@ plan make_plan(const json& params, const json& current) {
   }
   plan p;
   json want = json::array();
+  std::vector<int> listed_ports;
   for (const json& a : allowed) {
     json b = {{"protocol", a.value("protocol", "http")}, {"binding_information", a.value("binding_information", "")}};
     if (a.contains("ssl_flags")) b["ssl_flags"] = a["ssl_flags"];
+    if (const auto split = address_and_port(b["binding_information"].get<std::string>())) {
+      listed_ports.push_back(split->second);
+    }
     want.push_back(std::move(b));
+  }
+  if (params.value("scope", std::string("site")) == "listed_ports") {
+    // Only the ports "allowed" names are governed: the site's bindings on other ports (the public
+    // webmail bindings with their certificates) stay as they are, in front of the allowed ones.
+    json kept = json::array();
+    for (const json& have : current) {
+      const auto split = address_and_port(have.value("binding_information", ""));
+      if (split && std::find(listed_ports.begin(), listed_ports.end(), split->second) == listed_ports.end()) {
+        kept.push_back(have);
+      }
+    }
+    for (json& w : want) kept.push_back(std::move(w));
+    want = std::move(kept);
   }
   bool differs = false;
   for (const json& have : current) {

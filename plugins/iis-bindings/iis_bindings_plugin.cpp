@@ -7,18 +7,38 @@
 
 namespace {
 
+using smharden::json;
+
+// The host's access guard for the bindings after this step (null: a host without guard.access.check).
+json access_guard(smharden::context& ctx, const json& current, const smharden::iis_bindings::plan& p) {
+  try {
+    return ctx.call("guard.access.check",
+                    smharden::iis_bindings::access_request(current, p.bindings ? *p.bindings : current));
+  } catch (const smharden::service_error& e) {
+    if (e.code() != "not_found" && e.code() != "unknown_method") throw;
+    return nullptr;
+  }
+}
+
 class iis_bindings_plugin final : public smharden::plugin {
  public:
   void check(smharden::context& ctx) override {
     const auto site = smharden::iis_common::find_site(ctx);
     if (!site) return;
-    for (const auto& f : smharden::iis_bindings::make_plan(ctx.params(), (*site)["bindings"]).findings) ctx.report(f);
+    const auto p = smharden::iis_bindings::make_plan(ctx.params(), (*site)["bindings"]);
+    access_guard(ctx, (*site)["bindings"], p);  // a check records the access matrix; only apply refuses
+    for (const auto& f : p.findings) ctx.report(f);
   }
 
   void apply(smharden::context& ctx) override {
     const auto site = *smharden::iis_common::find_site(ctx);
     const auto p = smharden::iis_bindings::make_plan(ctx.params(), site["bindings"]);
     if (!p.bindings) return;
+    const json guard = access_guard(ctx, site["bindings"], p);
+    if (guard.is_object() && !guard.value("ok", false)) {
+      throw smharden::service_error(SMH_ERR_REFUSED, "iis-bindings", "refused",
+                                    guard.value("message", std::string("the host's access guard refused")));
+    }
     ctx.call("iis.bindings.set", {{"site", site["name"]}, {"bindings", *p.bindings}});
     for (const auto& c : p.changes) ctx.record(c);
   }

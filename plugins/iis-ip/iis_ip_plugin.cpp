@@ -9,6 +9,17 @@ namespace {
 
 using smharden::json;
 
+// The host's access guard for the site's IP restrictions (null: a host without guard.access.check).
+json access_guard(smharden::context& ctx, const smharden::iis_ip::plan& p) {
+  if (p.access_request.is_null()) return nullptr;
+  try {
+    return ctx.call("guard.access.check", p.access_request);
+  } catch (const smharden::service_error& e) {
+    if (e.code() != "not_found" && e.code() != "unknown_method") throw;
+    return nullptr;
+  }
+}
+
 smharden::iis_ip::plan plan_for(const smharden::context& ctx, const std::string& site) {
   const json q = {{"site", site}};
   return smharden::iis_ip::make_plan(ctx.params(), ctx.management_cidrs(), ctx.call("iis.modules.get"),
@@ -20,7 +31,9 @@ class iis_ip_plugin final : public smharden::plugin {
   void check(smharden::context& ctx) override {
     const auto site = smharden::iis_common::find_site(ctx);
     if (!site) return;
-    for (const auto& f : plan_for(ctx, (*site)["name"].get<std::string>()).findings) ctx.report(f);
+    const auto p = plan_for(ctx, (*site)["name"].get<std::string>());
+    access_guard(ctx, p);  // a check records the access matrix; only apply refuses
+    for (const auto& f : p.findings) ctx.report(f);
   }
 
   void apply(smharden::context& ctx) override {
@@ -49,6 +62,11 @@ class iis_ip_plugin final : public smharden::plugin {
       if (!why.empty()) {
         throw smharden::service_error(SMH_ERR_REFUSED, "iis-ip", "refused",
                                       "refusing to change the IP restrictions of site \"" + site + "\": " + why);
+      }
+      const json access = access_guard(ctx, p);
+      if (access.is_object() && !access.value("ok", false)) {
+        throw smharden::service_error(SMH_ERR_REFUSED, "iis-ip", "refused",
+                                      access.value("message", std::string("the host's access guard refused")));
       }
     }
     if (p.ip_security_set) {

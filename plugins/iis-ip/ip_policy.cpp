@@ -13,6 +13,11 @@ const char* const eas_mapi_warning =
     "With unlisted addresses denied, Exchange ActiveSync (phones) and MAPI/EWS (Outlook) clients that reach "
     "SmarterMail through this site are refused too unless they connect from an allowed range.";
 
+const char* const dynamic_limits_warning =
+    "Dynamic IP limits count requests per client address: an office behind one NAT address and phones syncing over "
+    "Exchange ActiveSync can exceed them and be blocked. Allow-list every expected address first (offices, NAT "
+    "gateways, monitoring), or start with logging_only and read the IIS logs before you enforce.";
+
 namespace {
 
 struct entry {
@@ -98,11 +103,31 @@ void lockout_guard(const std::vector<entry>& want, bool allow_unlisted, const js
   }
 }
 
+// guard.access.check's policy for entries in IIS order and the default; unknown when one is a domain name.
+json reach_policy(const std::vector<entry>& entries, bool allow_unlisted) {
+  json rules = json::array();
+  for (const entry& e : entries) {
+    if (!e.range) return {{"unknown", "the entry " + e.label + " is not an address range"}};
+    rules.push_back({{"range", e.label}, {"action", kind(e.allowed)}});
+  }
+  return {{"rules", rules}, {"default", allow_unlisted ? "allow" : "deny"}};
+}
+
+json access_request(const json& before, const json& after) {
+  json surfaces = json::object();
+  for (const char* s : {"webmail", "activesync_mapi", "port_9998", "admin_login"}) {
+    surfaces[s] = {{"before", before}, {"after", after}};
+  }
+  return {{"step", "iis-ip"}, {"what", "the IIS IP restrictions of the SmarterMail site"}, {"surfaces", surfaces}};
+}
+
 void plan_ip_security(const json& params, const json& management_cidrs, const json& cur, plan& p) {
   const bool allow_unlisted = params.value("allow_unlisted", true);
   const std::string deny_action = params.value("deny_action", "Forbidden");
   const std::vector<entry> want = desired_entries(params);
   const std::vector<entry> have = current_entries(cur);
+  p.access_request =
+      access_request(reach_policy(have, cur.value("allow_unlisted", true)), reach_policy(want, allow_unlisted));
   json set = json::object();
 
   if (cur.value("allow_unlisted", true) != allow_unlisted) {
@@ -216,6 +241,12 @@ void plan_dynamic(const json& params, const json& cur, plan& p) {
           "deny_by_request_rate");
   }
   if (set.empty()) return;
+  const bool limits_on = wc.value("enabled", true) || wr.value("enabled", true);
+  if (limits_on && !d.value("logging_only", false)) {
+    for (finding& f : p.findings) {
+      if (f.id.starts_with("dynamic-")) f.remediation += std::string(" ") + dynamic_limits_warning;
+    }
+  }
   p.dynamic_set = set;
   p.changes.push_back({"dynamic-ip-security", "Dynamic IP restrictions of the SmarterMail site", cur, set});
 }

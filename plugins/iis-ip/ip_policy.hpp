@@ -24,11 +24,17 @@ struct plan {
   /// With ip_security_set: the params for the host's guard.management_access.check
   /// (ordered rules and the default), which honours --allow-lockout-risk.
   json guard_request;
+  /// The params for the host's guard.access.check: what the site's IP restrictions let through to every
+  /// surface the site serves, now and after apply (null when the feature is missing).
+  json access_request;
   std::vector<change> changes;
 };
 
 /// The EAS/MAPI warning attached to a default-deny finding.
 extern const char* const eas_mapi_warning;
+
+/// The warning about NAT offices and EAS phones attached to the findings that enforce dynamic IP limits.
+extern const char* const dynamic_limits_warning;
 
 /// `modules`, `ip_current`, `dynamic_current`: answers of iis.modules.get,
 /// iis.ip_security.get and iis.dynamic_ip_security.get. Throws

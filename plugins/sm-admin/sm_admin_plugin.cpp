@@ -4,19 +4,41 @@
 
 #include <algorithm>
 
+#include "admin_access.hpp"
 #include "admin_policy.hpp"
 #include "smharden_manifest.hpp"
 
 namespace {
 
+// The host's access guard for the login restriction (null: a host without guard.access.check).
+smharden::json access_guard(smharden::context& ctx, const smharden::json& admins, const smharden::sm_admin::plan& p) {
+  try {
+    return ctx.call("guard.access.check", smharden::sm_admin::access_request(admins, p));
+  } catch (const smharden::service_error& e) {
+    if (e.code() != "not_found" && e.code() != "unknown_method") throw;
+    return nullptr;
+  }
+}
+
 class sm_admin_plugin final : public smharden::plugin {
  public:
   void check(smharden::context& ctx) override {
-    for (const auto& f : plan_for(ctx).findings) ctx.report(f);
+    const auto admins = ctx.call("smartermail.admins.list");
+    const auto p = plan_for(ctx, admins);
+    access_guard(ctx, admins, p);  // a check records the access matrix; only apply refuses
+    for (const auto& f : p.findings) ctx.report(f);
   }
 
   void apply(smharden::context& ctx) override {
-    const auto p = plan_for(ctx);
+    const auto admins = ctx.call("smartermail.admins.list");
+    const auto p = plan_for(ctx, admins);
+    if (!p.changes.empty()) {
+      const auto guard = access_guard(ctx, admins, p);
+      if (guard.is_object() && !guard.value("ok", false)) {
+        throw smharden::service_error(SMH_ERR_REFUSED, "sm-admin", "refused",
+                                      guard.value("message", std::string("the host's access guard refused")));
+      }
+    }
     for (const auto& c : p.changes) {
       const auto result = ctx.call("smartermail.admin.security.set", c.params);
       if (result.value("changed", false)) {
@@ -33,7 +55,7 @@ class sm_admin_plugin final : public smharden::plugin {
   }
 
  private:
-  static smharden::sm_admin::plan plan_for(smharden::context& ctx) {
+  static smharden::sm_admin::plan plan_for(smharden::context& ctx, const smharden::json& admins) {
     namespace policy = smharden::sm_admin;
     const auto rules = policy::effective_rules(ctx.params(), ctx.management_cidrs());
     smharden::json guard = nullptr;
@@ -44,7 +66,7 @@ class sm_admin_plugin final : public smharden::plugin {
       // The host's lockout guard: honours --allow-lockout-risk and records the override.
       guard = ctx.call("guard.management_access.check", policy::guard_request(rules));
     }
-    return policy::make_plan(ctx.call("smartermail.admins.list"), ctx.params(), ctx.management_cidrs(), guard);
+    return policy::make_plan(admins, ctx.params(), ctx.management_cidrs(), guard);
   }
 };
 

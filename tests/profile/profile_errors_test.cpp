@@ -64,7 +64,8 @@ TEST_CASE("unknown keys are refused, with a suggestion when one is close", "[pro
   CHECK(t.load_error("typo.json") ==
         t.path("typo.json") +
             ": /stpes: expected one of the profile keys ($schema, name, description, extends, vars, "
-            "management_cidrs, steps, waivers, health), found \"stpes\". Fix: rename it to \"steps\" (did you mean "
+            "management_cidrs, steps, waivers, health, access), found \"stpes\". Fix: rename it to \"steps\" (did you "
+            "mean "
             "\"steps\"?), or remove it");
   t.write("far.json", R"({"colour": "blue"})");
   CHECK(t.load_error("far.json").find(": /colour: expected one of the profile keys") != std::string::npos);

@@ -55,6 +55,11 @@ TEST_CASE("the profile schema refuses what the loader refuses", "[profile][schem
       "params": {"user": "${u}"}}}, "waivers": [{"step": "accounts", "reason": "r", "expires": "2026-12-31"}],
       "management_cidrs": ["10.0.0.0/8", "2001:db8::/32"], "vars": {"u": "svc"}, "health": {}})")));
   CHECK_FALSE(schema_accepts(json::parse(R"({"stpes": {}})")));
+  CHECK(schema_accepts(json::parse(R"({"access": {"management": ["203.0.113.0/24"], "webmail_users": ["0.0.0.0/0",
+      "::/0"], "mail_clients": [], "relay_apps": [{"address": "198.51.100.10", "name": "CRM"}]}})")));
+  CHECK_FALSE(schema_accepts(json::parse(R"({"access": {"webmail": []}})")));
+  CHECK_FALSE(schema_accepts(json::parse(R"({"access": {"relay_apps": [{"name": "CRM"}]}})")));
+  CHECK_FALSE(schema_accepts(json::parse(R"({"access": {"mail_clients": ["mail.example.test"]}})")));
   CHECK_FALSE(schema_accepts(json::parse(R"({"steps": {"a": {"severity": "hgh"}}})")));
   CHECK_FALSE(schema_accepts(json::parse(R"({"steps": {"a": {"param": {}}}})")));
   CHECK_FALSE(schema_accepts(json::parse(R"({"waivers": [{"step": "a", "expires": "2026-12-31"}]})")));

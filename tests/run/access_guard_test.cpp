@@ -122,3 +122,23 @@ TEST_CASE("the guard method reads the run's settings and records an override in 
   CHECK(strict.find("guard.management_access.check")->invoke({{"allow", {"192.0.2.1"}}})["ok"] == false);
   CHECK(overrides.size() == 1);
 }
+
+TEST_CASE("guard.access.audiences returns the run's audiences with every key present") {
+  smharden::services::registry r;
+  smharden::core::access_guard_settings settings{{"192.0.2.0/24"}, false, {}};
+  settings.audiences = {{"management", {"192.0.2.0/24", "203.0.113.0/24"}},
+                        {"relay_apps", {{{"address", "198.51.100.10"}, {"name", "CRM"}}}}};
+  smharden::core::register_access_guard(r, settings);
+  const auto* m = r.find("guard.access.audiences");
+  REQUIRE(m != nullptr);
+  CHECK(m->kind == smharden::services::access::read_only);
+  const json a = m->invoke(json::object());
+  CHECK(a["management"] == json({"192.0.2.0/24", "203.0.113.0/24"}));
+  CHECK(a["webmail_users"] == json::array());
+  CHECK(a["mail_clients"] == json::array());
+  CHECK(a["relay_apps"][0]["name"] == "CRM");
+  CHECK(m->invoke(nullptr) == a);
+  CHECK_THROWS_AS(m->invoke({{"audience", "management"}}), smharden::services::service_error);
+  // The lockout guard beside it is unchanged.
+  CHECK(r.find("guard.management_access.check")->invoke({{"allow", {"10.0.0.0/8"}}})["ok"] == false);
+}

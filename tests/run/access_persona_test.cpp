@@ -1,0 +1,161 @@
+// A shared-hosting mail server on the lab: public webmail for a host name on
+// 80/443, the *:9998 catch-all, two applications relaying, a management range
+// and an existing administrator. The baseline with those audiences keeps
+// webmail public and restricts 9998 and the admin login; a profile that would
+// cut an audience is refused, with the access matrix showing who loses what.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "base/atomic_file.hpp"
+#include "cli_lab.hpp"
+
+using nlohmann::json;
+using smharden::test::cli_result;
+using smharden::test::step_of;
+
+namespace {
+
+const std::string steps = "iis-bindings,iis-ip,sm-admin";
+
+struct persona {
+  smharden::test::cli_lab home{"smharden-access-persona"};
+
+  persona() {
+    const auto config = home.lab() / "iis" / "applicationHost.config";
+    std::string text = smharden::util::read_file(config);
+    const std::string catch_all = R"(<binding protocol="http" bindingInformation="*:9998:" />)";
+    const auto at = text.find(catch_all);
+    REQUIRE(at != std::string::npos);
+    text.insert(at, R"(<binding protocol="http" bindingInformation="*:80:mail.example.test" />
+                    <binding protocol="https" bindingInformation="*:443:mail.example.test" sslFlags="1" />
+                    )");
+    smharden::util::write_file_atomic(config, text);
+    home.write_json(
+        "persona.json",
+        {{"extends", std::string(SMHARDEN_SOURCE_DIR) + "/profiles/baseline.json"},
+         {"management_cidrs", {"203.0.113.0/24"}},
+         {"access",
+          {{"webmail_users", {"0.0.0.0/0", "::/0"}},
+           {"mail_clients", {"0.0.0.0/0", "::/0"}},
+           {"relay_apps",
+            {{{"address", "198.51.100.10"}, {"name", "CRM"}}, {{"address", "198.51.100.11"}, {"name", "Billing"}}}}}}});
+    // The same server with a profile that binds the whole site to loopback.
+    home.write_json("cut.json",
+                    {{"extends", "persona.json"}, {"steps", {{"iis-bindings", {{"params", {{"scope", "site"}}}}}}}});
+  }
+
+  cli_result run(const std::string& command, const std::string& profile, std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args = {command,    "--profile",   (home.root() / profile).string(),
+                                     "--target", home.target(), "--only",
+                                     steps,      "--format",    "json"};
+    if (command == "apply") args.push_back("--yes");
+    args.insert(args.end(), extra.begin(), extra.end());
+    return home.cli().run(args);
+  }
+  std::string site_config() const { return smharden::util::read_file(home.lab() / "iis" / "applicationHost.config"); }
+};
+
+std::string cell(const json& report, const std::string& audience, const std::string& surface) {
+  for (const json& c : report["access_matrix"]["cells"]) {
+    if (c["audience"] == audience && c["surface"] == surface) {
+      return c["before"].get<std::string>() + " -> " + c["after"].get<std::string>();
+    }
+  }
+  return "absent";
+}
+
+}  // namespace
+
+TEST_CASE("persona: the baseline keeps webmail public, 9998 and admin login for loopback and management",
+          "[access][persona]") {
+  persona p;
+  const cli_result checked = p.run("check", "persona.json");
+  INFO(checked.err);
+  const json before = checked.out_json();
+  CHECK(before["access_matrix"]["audiences"] == json({"management", "webmail_users", "mail_clients", "relay_apps"}));
+  for (const json& n : before["notices"]) CHECK_THAT(n.get<std::string>(), !Catch::Contains("apply would refuse"));
+
+  const cli_result applied = p.run("apply", "persona.json");
+  INFO(applied.err);
+  const json r = applied.out_json();
+  CHECK(step_of(r, "iis-bindings")["status"] == "applied");
+  CHECK(step_of(r, "iis-ip")["status"] == "applied");
+  // sm-admin applies the login restriction; two-factor enrolment stays with the operator.
+  CHECK(step_of(r, "sm-admin")["changes"].size() == 1);
+  CHECK(r.value("overrides", json::array()).empty());
+  // The persona configures no health probe: the report says so.
+  CHECK_THAT(r["health"]["skipped"].get<std::string>(), Catch::StartsWith("the health probe is off"));
+  CHECK_THAT(r["notices"].dump(), Catch::Contains("the health probe is off"));
+
+  CHECK(cell(r, "webmail_users", "webmail") == "yes -> yes");
+  CHECK(cell(r, "mail_clients", "activesync_mapi") == "yes -> yes");
+  CHECK(cell(r, "management", "admin_login") == "yes -> yes");
+  CHECK(cell(r, "webmail_users", "admin_login") == "yes -> no");
+  CHECK(cell(r, "webmail_users", "port_9998") == "yes -> no");
+  CHECK(cell(r, "mail_clients", "port_9998") == "yes -> no");
+
+  const std::string site = p.site_config();
+  CHECK(site.find(R"(bindingInformation="*:80:mail.example.test")") != std::string::npos);
+  CHECK(site.find(R"(bindingInformation="*:443:mail.example.test")") != std::string::npos);
+  CHECK(site.find(R"(bindingInformation="127.0.0.1:9998:")") != std::string::npos);
+  CHECK(site.find(R"(bindingInformation="*:9998:")") == std::string::npos);
+  const json admins = json::parse(smharden::util::read_file(p.home.lab() / "smartermail" / "administrators.json"));
+  CHECK(admins["admins"][0]["restrictLoginByIp"] == true);
+  CHECK(admins["admins"][0]["ipRestrictions"].dump().find("203.0.113.0/24") != std::string::npos);
+
+  // The matrix is in the text report too.
+  const cli_result text = p.home.cli().run(
+      {"check", "--profile", (p.home.root() / "persona.json").string(), "--target", p.home.target(), "--only", steps});
+  CHECK_THAT(text.out, Catch::Contains("access (audience x surface, before -> after):"));
+  CHECK_THAT(text.out, Catch::Matches("(.|\n)*  webmail_users +yes +yes +no +no +unknown\n(.|\n)*"));
+}
+
+TEST_CASE("persona: a profile that cuts an audience is refused, the matrix shows who loses what", "[access][persona]") {
+  persona p;
+  const std::string original = p.site_config();
+  const cli_result refused = p.run("apply", "cut.json");
+  INFO(refused.err);
+  CHECK(refused.exit_code == 4);
+  const json r = refused.out_json();
+  const json& bindings = step_of(r, "iis-bindings");
+  CHECK(bindings["status"] == "failed");
+  const std::string reason = bindings["reason"];
+  CHECK_THAT(reason, Catch::Contains("refused: step iis-bindings"));
+  CHECK_THAT(reason, Catch::Contains("webmail from webmail_users"));
+  CHECK_THAT(reason, Catch::Contains("activesync_mapi from mail_clients"));
+  CHECK_THAT(reason, Catch::Contains("--allow-access-change"));
+  CHECK(cell(r, "webmail_users", "webmail") == "yes -> no");
+  CHECK(cell(r, "mail_clients", "activesync_mapi") == "yes -> no");
+  CHECK(p.site_config() == original);  // nothing of the refused step reached the server
+  CHECK_FALSE(r.contains("access_change_allowed"));
+
+  // check shows the same matrix and says what apply would refuse, changing nothing.
+  const json checked = p.run("check", "cut.json").out_json();
+  CHECK(cell(checked, "webmail_users", "webmail") == "yes -> no");
+  CHECK_THAT(checked["notices"].dump(), Catch::Contains("apply would refuse: step iis-bindings"));
+
+  // --allow-access-change lets the operator go on; the report records it, once.
+  const cli_result forced = p.run("apply", "cut.json", {"--allow-access-change"});
+  INFO(forced.err);
+  const json f = forced.out_json();
+  CHECK(step_of(f, "iis-bindings")["status"] == "applied");
+  CHECK(f["access_change_allowed"] == true);
+  REQUIRE(f["overrides"].size() == 1);
+  CHECK_THAT(f["overrides"][0].get<std::string>(),
+             Catch::StartsWith("access guard overridden by --allow-access-change: step iis-bindings"));
+  CHECK(p.site_config().find("mail.example.test") == std::string::npos);
+}
+
+TEST_CASE("persona: relay without auth is never claimed for the relay apps by the IIS and admin steps",
+          "[access][persona]") {
+  // No step of this run speaks for SMTP relay: the matrix must say "unknown" for it, never "yes", whatever the
+  // lab's relay whitelist holds; and these steps leave that whitelist alone.
+  persona p;
+  const auto whitelist = p.home.lab() / "smartermail" / "ip-access-whitelist.json";
+  const std::string before = smharden::util::read_file(whitelist);
+  const json r = p.run("apply", "persona.json").out_json();
+  for (const char* audience : {"management", "webmail_users", "mail_clients", "relay_apps"}) {
+    CHECK(cell(r, audience, "smtp_relay") == "unknown -> unknown");
+  }
+  CHECK(smharden::util::read_file(whitelist) == before);
+}
