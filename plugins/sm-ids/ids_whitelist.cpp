@@ -40,8 +40,9 @@ void plan_address(whitelist_plan& p, const json& entries, bool exposed, const wa
     finding f = base_finding(w);
     f.title = "The " + w.why + " range " + w.address + " is too wide to bypass the IDS brute-force rules";
     f.current = w.address;
-    f.remediation = "whitelist only the addresses the operators and applications use (at most a /16 for IPv4, "
-                    "a /48 for IPv6) with the Brute Force bypass, in Settings > Security > Whitelist";
+    f.remediation =
+        "whitelist only the addresses the operators and applications use (at most a /16 for IPv4, "
+        "a /48 for IPv6) with the Brute Force bypass, in Settings > Security > Whitelist";
     f.automated = false;
     p.findings.push_back(f);
     return;
@@ -60,8 +61,7 @@ void plan_address(whitelist_plan& p, const json& entries, bool exposed, const wa
                                       {"brute_force_bypass", exact->value("brute_force_bypass", json(nullptr))}}
                                : json(nullptr);
   if (!exposed || (exact != nullptr && exact->value("brute_force_bypass", json(nullptr)).is_null())) {
-    f.remediation = "this server's whitelist entries do not show the Brute Force bypass to the API: add " +
-                    w.address +
+    f.remediation = "this server's whitelist entries do not show the Brute Force bypass to the API: add " + w.address +
                     " in Settings > Security > Whitelist with Brute Force checked (or map the field "
                     "ip_entry.brute_force_bypass in target.json)";
     f.automated = false;
@@ -82,8 +82,8 @@ void plan_address(whitelist_plan& p, const json& entries, bool exposed, const wa
   f.desired = upsert;
   p.findings.push_back(f);
   p.upserts.push_back(upsert);
-  p.changes.push_back({f.id, "whitelisted " + w.address + " (" + w.why + ") with the Brute Force bypass", f.current,
-                       upsert});
+  p.changes.push_back(
+      {f.id, "whitelisted " + w.address + " (" + w.why + ") with the Brute Force bypass", f.current, upsert});
 }
 
 }  // namespace

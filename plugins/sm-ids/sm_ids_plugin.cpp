@@ -26,8 +26,7 @@ class sm_ids_plugin final : public smharden::plugin {
   void apply(smharden::context& ctx) override {
     // The bypass first: tighter rules must not lock out the operator while they are applied.
     const auto w = whitelist_plan_for(ctx);
-    if (!w.upserts.empty() &&
-        ctx.call("smartermail.whitelist.set", {{"upsert", w.upserts}}).value("changed", false)) {
+    if (!w.upserts.empty() && ctx.call("smartermail.whitelist.set", {{"upsert", w.upserts}}).value("changed", false)) {
       for (const auto& c : w.changes) ctx.record(c);
     }
     for (const auto& f : w.findings) {

@@ -74,9 +74,9 @@ void plan_relay_app(plan& p, const json& entries, const json& app) {
                                          {"services", existing->value("services", json::array())}}
                                   : json(nullptr);
   f.desired = upsert;
-  f.remediation = existing != nullptr ? "apply turns on SMTP Auth Bypass (SMTP) on the whitelist entry " +
-                                            existing->value("ip", "")
-                                      : "apply adds a whitelist entry for " + address + " with SMTP Auth Bypass";
+  f.remediation = existing != nullptr
+                      ? "apply turns on SMTP Auth Bypass (SMTP) on the whitelist entry " + existing->value("ip", "")
+                      : "apply adds a whitelist entry for " + address + " with SMTP Auth Bypass";
   p.findings.push_back(f);
   p.whitelist_upserts.push_back(upsert);
   p.changes.push_back({f.id, "whitelisted relay app " + app_label(app) + " with SMTP Auth Bypass", f.current, upsert});

@@ -34,7 +34,8 @@ json public_view(json block) {
 
 json blocks_get(smartermail_service& self, const json& /*params*/) {
   json out = json::array();
-  for (const auto& b : self.settings().ids_blocks()["blocks"]) out.push_back(public_view(b));
+  const json blocks = self.settings().ids_blocks()["blocks"];
+  for (const auto& b : blocks) out.push_back(public_view(b));
   return {{"blocks", out}};
 }
 
@@ -43,14 +44,16 @@ json unblock(smartermail_service& self, const json& params) {
   const std::string address = address_param(params);
   json lifted = json::array();
   json api_blocks = json::array();
-  for (const auto& b : settings.ids_blocks()["blocks"]) {
+  const json blocks = settings.ids_blocks()["blocks"];
+  for (const auto& b : blocks) {
     if (!same_address(b.value("ip", ""), address)) continue;
     lifted.push_back(public_view(b));
     api_blocks.push_back(b["api"]);  // sent back as listed, like the server's own UI
   }
   if (api_blocks.empty()) return {{"changed", false}, {"lifted", lifted}};
   settings.unblock(api_blocks);
-  for (const auto& b : settings.ids_blocks(/*fresh=*/true)["blocks"]) {
+  const json after = settings.ids_blocks(/*fresh=*/true)["blocks"];
+  for (const auto& b : after) {
     if (same_address(b.value("ip", ""), address)) {
       throw service_error("failed", fmt::format("SmarterMail accepted the unblock of {} but still lists a block "
                                                 "({}); unblock it in Settings > Security > IDS Blocks (Current "
@@ -63,9 +66,10 @@ json unblock(smartermail_service& self, const json& params) {
 
 undo_record undo_unblock(smartermail_service& /*self*/, const json& params) {
   undo_record u;  // no call: an IDS block is made by the server when an address trips a rule again
-  u.description = fmt::format("an IDS block of {} is not restored by rollback: the server blocks the address "
-                              "again if it trips an IDS rule",
-                              params.value("address", std::string("?")));
+  u.description = fmt::format(
+      "an IDS block of {} is not restored by rollback: the server blocks the address "
+      "again if it trips an IDS rule",
+      params.value("address", std::string("?")));
   return u;
 }
 

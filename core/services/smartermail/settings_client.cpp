@@ -330,15 +330,16 @@ json settings_client::read_pages(const std::string& route_key, const path_args& 
   long long first_total = -1;
   for (long long skip = 0, pages = 0;; ++pages) {
     if (pages >= max_pages) {
-      throw service_error("failed", fmt::format("SmarterMail {}: still not at the end of the list after {} pages of {}; "
-                                                "raise the route map's page size or check the server",
-                                                where, max_pages, page_size));
+      throw service_error("failed",
+                          fmt::format("SmarterMail {}: still not at the end of the list after {} pages of {}; "
+                                      "raise the route map's page size or check the server",
+                                      where, max_pages, page_size));
     }
     const json answer = read(route_key, args, request.body(skip, page_size), fresh);
     const auto list = answer.find(request.list_field);
     if (list == answer.end() || !list->is_array()) {
-      throw service_error("failed", fmt::format("SmarterMail {} answered without the \"{}\" array", where,
-                                                request.list_field));
+      throw service_error("failed",
+                          fmt::format("SmarterMail {} answered without the \"{}\" array", where, request.list_field));
     }
     const long long total = as_int(answer, request.total_field);
     if (total < 0 || total > max_list_entries) {
@@ -437,12 +438,12 @@ void settings_client::save_whitelist_entry(const json& entry) {
   }
   const std::string ip = entry.value("ip", "");
   json body = {{map_.field("ip_save.address"), ip},
-              {map_.field("ip_save.old_address"), ip},
-              {map_.field("ip_save.data_type"), map_.value("ip_access.data_type_whitelist")},
-              {map_.field("ip_save.description"), entry.value("description", "")},
-              {map_.field("ip_save.service_list"), services},
-              {map_.field("ip_save.spam_bypass"), entry.value("spam_bypass", false)},
-              {map_.field("ip_save.smtp_auth_bypass"), entry.value("smtp_auth_bypass", false)}};
+               {map_.field("ip_save.old_address"), ip},
+               {map_.field("ip_save.data_type"), map_.value("ip_access.data_type_whitelist")},
+               {map_.field("ip_save.description"), entry.value("description", "")},
+               {map_.field("ip_save.service_list"), services},
+               {map_.field("ip_save.spam_bypass"), entry.value("spam_bypass", false)},
+               {map_.field("ip_save.smtp_auth_bypass"), entry.value("smtp_auth_bypass", false)}};
   // Sent only where the server's entries carry the field: a server without it would drop it anyway.
   const auto brute = entry.find("brute_force_bypass");
   if (brute != entry.end() && brute->is_boolean()) body[map_.field("ip_save.brute_force_bypass")] = *brute;

@@ -105,6 +105,6 @@ TEST_CASE("sm-common: audiences merge the host's answer with the fallbacks", "[s
   a = merge_audiences(host, json({"203.0.113.0/24"}),
                       {{"relay_apps", {{{"address", "198.51.100.10"}}, {{"address", "198.51.100.11"}}}}});
   CHECK(a["management"] == json({"203.0.113.0/24", "192.0.2.1"}));
-  CHECK(a["relay_apps"] == json({{{"address", "198.51.100.10"}, {"name", "CRM"}},
-                                 {{"address", "198.51.100.11"}, {"name", ""}}}));
+  CHECK(a["relay_apps"] ==
+        json({{{"address", "198.51.100.10"}, {"name", "CRM"}}, {{"address", "198.51.100.11"}, {"name", ""}}}));
 }
