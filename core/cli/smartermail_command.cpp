@@ -37,8 +37,21 @@ void print_probe_text(cli_context& ctx, const nlohmann::json& report) {
     std::cout << fmt::format("  {:<22} {:<4} {:<55} {:<10} {}\n", shown(ctx, row["route"]), shown(ctx, row["method"]),
                              shown(ctx, row["path"]), row["verified"].get<bool>() ? "verified" : "unverified", state);
     if (row.contains("message")) std::cout << "      " << shown(ctx, row["message"]) << "\n";
-    if (row.contains("documented"))
-      std::cout << "      server documentation: " << shown(ctx, row["documented"]) << "\n";
+    if (row.contains("documented")) {
+      const auto& d = row["documented"];
+      std::string missing;
+      for (const auto& f : d["fields_missing"]) missing += (missing.empty() ? "" : ", ") + shown(ctx, f);
+      std::cout << "      server's API reference: " << (d["route"].get<bool>() ? "names the route" : "route not found")
+                << (missing.empty() ? "" : "; fields not found: " + missing) << "\n";
+    }
+  }
+  if (report.contains("documentation")) {
+    for (const auto& page : report["documentation"]["pages"]) {
+      std::cout << fmt::format("\nAPI reference {}: {}", shown(ctx, page["path"]),
+                               page.value("read", false) ? std::string("read") : shown(ctx, page.value("error", "")));
+    }
+    std::cout << fmt::format("\n{} routes named with all their fields in the server's API reference.\n",
+                             summary.value("documented_routes", 0));
   }
   std::cout << fmt::format(
       "\n{} of {} read routes answered as mapped. Override entries in target.json "

@@ -1,5 +1,7 @@
 #include "services/smartermail/lab_store.hpp"
 
+#include "services/smartermail/lab_api.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -30,6 +32,17 @@ std::string string_or(const json& j, const std::string& key, const std::string& 
 }
 
 }  // namespace
+
+std::optional<std::string> lab_api::documentation(const std::string& path) {
+  const std::string name = path.substr(path.find_last_of('/') + 1);
+  const auto file = dir_ / "documentation" / (name + ".html");
+  std::error_code ec;
+  if (name.empty() || !std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  if (std::filesystem::file_size(file, ec) > core::target_json_limits.max_bytes) {
+    throw service_error("failed", file.string() + " is larger than smharden reads");
+  }
+  return util::read_file(file);
+}
 
 lab_store::lab_store(route_map map, std::filesystem::path dir, journaled_writes writes)
     : map_(std::move(map)), dir_(std::move(dir)), writes_(std::move(writes)) {

@@ -29,10 +29,12 @@ json admin(const std::string& name, bool two_factor, json method) {
 
 TEST_CASE("sm-admin: the baseline's empty ip_rules apply the management audience", "[smartermail][policy]") {
   const json admins = {{"admins", {admin("admin", true, "authenticator")}}};
-  const json baseline_params = {
-      {"require_two_factor", true}, {"restrict_login_by_ip", true}, {"ip_rules", json::array()}, {"rules_mode", "exact"}};
-  const auto p = smharden::sm_admin::make_plan(admins, baseline_params, json({"203.0.113.0/24", "192.0.2.7"}),
-                                               {{"ok", true}});
+  const json baseline_params = {{"require_two_factor", true},
+                                {"restrict_login_by_ip", true},
+                                {"ip_rules", json::array()},
+                                {"rules_mode", "exact"}};
+  const auto p =
+      smharden::sm_admin::make_plan(admins, baseline_params, json({"203.0.113.0/24", "192.0.2.7"}), {{"ok", true}});
   CHECK(p.refusal.empty());
   REQUIRE(p.changes.size() == 1);
   CHECK(p.changes[0].params["ip_rules"] ==

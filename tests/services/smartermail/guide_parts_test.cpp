@@ -3,6 +3,8 @@
 // Brute Force bypass, both undone by their undo records; IDS blocks lifted.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "emulator.hpp"
 #include "services/smartermail/rest_api.hpp"
 #include "services/smartermail/smartermail_service.hpp"
@@ -141,4 +143,44 @@ TEST_CASE("rest: unblock lifts every IDS block of one address through blocked-ip
   // A server that accepts the unblock and keeps the block is caught by the read-back.
   emu.inject("ids.blocks.unblock", smharden::testing::fault::drop_body);
   CHECK_THROWS_WITH(c.call("smartermail.ids.unblock", {{"address", "203.0.113.51"}}), Catch::Contains("still lists"));
+}
+
+TEST_CASE("rest: the probe reads the server's API reference and reports per route what it documents",
+          "[smartermail][rest][probe]") {
+  sm_emulator emu;
+  emu.add_account("admin", "pw-123456");
+  // The index names the IP access routes with their fields; the controller page names the IDS block
+  // routes but not every field, and nothing names the (unpublished) IDS rule routes.
+  emu.set_documentation("/Documentation/api",
+                        "<h2>POST /api/v1/settings/sysadmin/ip-access/{whitelist}</h2> showHoneypot searchParams "
+                        "skip take search sortField sortDescending totalCount ipAccessList ip description smtp pop "
+                        "imap xmpp disabledGreylisting bypass spam_bypass bruteForceBypass");
+  emu.set_documentation("/Documentation/detail/SmarterMail.Web.Api.SystemAdminSettingsController",
+                        "<pre>settings/sysadmin/blocked-ips: search sortType ascending startindex count ipBlocks ip "
+                        "blockType protocol ruleDescription</pre>");
+  rest_client c(emu.base_url());
+  const json report = probe(c.svc->api(), c.svc->routes());
+  CHECK(report["documentation"]["available"] == true);
+  CHECK(report["documentation"]["pages"].size() == 2);
+  std::map<std::string, json> rows;
+  for (const auto& row : report["routes"]) rows[row["route"].get<std::string>()] = row;
+  CHECK(rows["ip_access.list"]["documented"]["route"] == true);
+  CHECK(rows["ip_access.list"]["documented"]["fields_missing"] == json::array());
+  CHECK(rows["ids.blocks.list"]["documented"]["route"] == true);
+  CHECK(rows["ids.blocks.list"]["documented"]["fields_missing"] == json({"secondsLeftOnBlock"}));
+  CHECK(rows["ids.rules.list"]["documented"]["route"] == false);
+  CHECK(report["summary"]["documented_routes"] == 1);
+  CHECK(emu.count("documentation") == 2);
+}
+
+TEST_CASE("rest: a server without the reference pages leaves the probe's route checks intact",
+          "[smartermail][rest][probe]") {
+  sm_emulator emu;
+  emu.add_account("admin", "pw-123456");
+  rest_client c(emu.base_url());
+  const json report = probe(c.svc->api(), c.svc->routes());
+  CHECK(report["documentation"]["available"] == false);
+  CHECK(report["documentation"]["pages"][0]["error"].get<std::string>().find("404") != std::string::npos);
+  CHECK(report["summary"]["shape_ok"].get<int>() > 0);
+  for (const auto& row : report["routes"]) CHECK_FALSE(row.contains("documented"));
 }
