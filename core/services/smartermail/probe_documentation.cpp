@@ -103,8 +103,9 @@ json check_documentation(api_backend& api, const route_map& map) {
     found.erase(std::unique(found.begin(), found.end()), found.end());
     std::sort(missing.begin(), missing.end());
     missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
-    report["routes"][key] = {
-        {"route", !path.empty() && text.find(path) != std::string::npos}, {"fields_found", found}, {"fields_missing", missing}};
+    report["routes"][key] = {{"route", !path.empty() && text.find(path) != std::string::npos},
+                             {"fields_found", found},
+                             {"fields_missing", missing}};
   }
   return report;
 }
