@@ -66,7 +66,7 @@ void apply_steps(run& r) {
   const auto relay =
       smharden::sm_relay::make_plan(r.call("smartermail.relay.get"), r.call("smartermail.whitelist.get"), relay_params);
   if (relay.allow_relay) r.call("smartermail.relay.set", {{"allow_relay", *relay.allow_relay}});
-  if (!relay.bypass_clears.empty()) r.call("smartermail.whitelist.set", {{"upsert", relay.bypass_clears}});
+  if (!relay.whitelist_upserts.empty()) r.call("smartermail.whitelist.set", {{"upsert", relay.whitelist_upserts}});
 }
 
 struct figures {

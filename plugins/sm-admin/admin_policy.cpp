@@ -55,7 +55,23 @@ std::string two_factor_remediation(const std::string& username) {
          username +
          ", open the account's settings (My Settings > Account > Two-Step Authentication), enable it, scan the QR "
          "code with an authenticator app and confirm with a code. If smharden signs in with this account, give it "
-         "the seed as the secret smartermail_totp_seed (or a current code as smartermail_totp_code) for later runs.";
+         "the seed as the secret smartermail_totp_seed (or a current code as smartermail_totp_code) for later runs. " +
+         lost_authenticator_recovery();
+}
+
+std::string lost_authenticator_recovery() {
+  return "If the authenticator is lost: another system administrator turns two-step authentication off for the "
+         "account (Settings > Administrators); with no other administrator, on the server stop the SmarterMail "
+         "service, back up Service\\Settings\\administrators.json (in the install folder), turn two-step "
+         "authentication off in that administrator's entry (keep the JSON valid; SmarterMail ignores "
+         "administrators_bak.json), start the service, sign in from a management address and enrol again.";
+}
+
+std::string two_factor_method_remediation(const std::string& username, const std::string& method) {
+  return "Not automated: " + username + " uses two-step authentication by " + method +
+         "; a mailbox can be read by whoever breaks into it. Sign in as " + username +
+         ", open My Settings > Account > Two-Step Authentication and switch to an authenticator app. " +
+         lost_authenticator_recovery();
 }
 
 json guard_request(const json& rules) {
@@ -69,6 +85,7 @@ plan make_plan(const json& admins, const json& params, const json& management_ci
   const bool require_2fa = params.value("require_two_factor", true);
   const bool restrict_ip = params.value("restrict_login_by_ip", true);
   const std::string mode = params.value("rules_mode", "exact");
+  const std::string method_wanted = params.value("two_factor_method", "authenticator");
   const json rules = effective_rules(params, management_cidrs);
 
   if (restrict_ip) {
@@ -86,13 +103,31 @@ plan make_plan(const json& admins, const json& params, const json& management_ci
           "no login IP rules: set management_cidrs in the profile (or ip_rules in the sm-admin params); an empty "
           "rule list would lock every administrator out";
     }
+    std::string unproven;  // the rules apply, but nothing shows that the operator keeps access
     if (p.refusal.empty() && guard.is_object()) {
       if (!guard.value("ok", false)) {
         p.refusal = guard.value("message", std::string("the lockout guard refused the login IP rules")) +
                     "; refusing to restrict administrator logins";
       }
+      unproven = guard.value("warning", std::string());
     } else if (p.refusal.empty()) {
       p.refusal = own_lockout_check(management_cidrs, policy);
+      if (management_cidrs.empty()) unproven = "the profile names no management ranges";
+    }
+    if (p.refusal.empty() && !unproven.empty()) {
+      finding f;
+      f.id = "ip-rules-unproven";
+      f.title =
+          "Administrator logins are restricted to the sm-admin ip_rules, but no management range proves "
+          "that the operator keeps access";
+      f.severity = "high";
+      f.current = rules;
+      f.desired = management_cidrs;
+      f.remediation = unproven +
+                      ". Declare the management audience (access.management or management_cidrs) so the lockout "
+                      "guard can check the rules; until then make sure you sign in from an address in them.";
+      f.automated = false;
+      p.findings.push_back(f);
     }
     if (!p.refusal.empty()) {
       finding f;
@@ -117,6 +152,21 @@ plan make_plan(const json& admins, const json& params, const json& management_ci
       f.current = {{"two_factor", false}};
       f.desired = {{"two_factor", true}};
       f.remediation = two_factor_remediation(user);
+      f.automated = false;
+      p.findings.push_back(f);
+    }
+    // Checked where the admin record says which method (null: the server does not expose it).
+    const json method = admin.value("two_factor_method", json(nullptr));
+    if (require_2fa && admin.value("two_factor", false) && method_wanted == "authenticator" && method.is_string() &&
+        method != "authenticator" && method != "none") {
+      finding f;
+      f.id = "two-factor-method:" + user;
+      f.title = "System administrator " + user + " uses two-step authentication by " + method.get<std::string>() +
+                ", not an authenticator app";
+      f.severity = "medium";
+      f.current = {{"two_factor_method", method}};
+      f.desired = {{"two_factor_method", "authenticator"}};
+      f.remediation = two_factor_method_remediation(user, method.get<std::string>());
       f.automated = false;
       p.findings.push_back(f);
     }

@@ -24,7 +24,8 @@ struct plan {
   std::string refusal;
 };
 
-/// The rules to enforce: params.ip_rules, or one rule per management CIDR when empty.
+/// The rules to enforce: params.ip_rules, or one rule per management range when empty
+/// (`management_cidrs` is the management audience: the profile's access.management and management_cidrs).
 json effective_rules(const json& params, const json& management_cidrs);
 
 /// The params for the host's lockout guard (guard.management_access.check) for `rules`.
@@ -37,5 +38,8 @@ plan make_plan(const json& admins, const json& params, const json& management_ci
 
 /// The enrolment steps an operator follows for an admin without 2FA.
 std::string two_factor_remediation(const std::string& username);
+
+/// The guide's recovery when an administrator's authenticator is lost.
+std::string lost_authenticator_recovery();
 
 }  // namespace smharden::sm_admin

@@ -1,4 +1,5 @@
 // sm-admin: "Locking down administrator users".
+#include <sm-common/audiences.hpp>
 #include <smharden/common/ip_range.hpp>
 #include <smharden/plugin.hpp>
 
@@ -57,7 +58,8 @@ class sm_admin_plugin final : public smharden::plugin {
  private:
   static smharden::sm_admin::plan plan_for(smharden::context& ctx, const smharden::json& admins) {
     namespace policy = smharden::sm_admin;
-    const auto rules = policy::effective_rules(ctx.params(), ctx.management_cidrs());
+    const smharden::json management = smharden::sm_common::audiences(ctx)["management"];
+    const auto rules = policy::effective_rules(ctx.params(), management);
     smharden::json guard = nullptr;
     const bool parseable = std::all_of(rules.begin(), rules.end(), [](const smharden::json& r) {
       return smharden::common::parse_ip_range(r.value("ip", "")).has_value();
@@ -66,7 +68,7 @@ class sm_admin_plugin final : public smharden::plugin {
       // The host's lockout guard: honours --allow-lockout-risk and records the override.
       guard = ctx.call("guard.management_access.check", policy::guard_request(rules));
     }
-    return policy::make_plan(admins, ctx.params(), ctx.management_cidrs(), guard);
+    return policy::make_plan(admins, ctx.params(), management, guard);
   }
 };
 

@@ -1,5 +1,7 @@
 #include "ids_policy.hpp"
 
+#include "ids_whitelist.hpp"
+
 namespace smharden::sm_ids {
 namespace {
 
@@ -71,8 +73,8 @@ plan make_plan(const json& current, const json& params) {
     if (target != p.rules.end()) {
       const json before = *target;
       for (const auto& [k, v] : desired.items()) (*target)[k] = v;
-      f.remediation =
-          "apply sets the existing " + type + " rule (" + before.value("description", "") + ") to these values";
+      f.remediation = "apply sets the existing " + type + " rule (" + before.value("description", "") +
+                      ") to these values. " + recovery_text();
       p.changes.push_back({f.id, "tightened IDS rule " + type, values_of(before), desired});
     } else {
       json rule = desired;
@@ -80,7 +82,7 @@ plan make_plan(const json& current, const json& params) {
       rule["service"] = want.value("service", "");
       rule["description"] = want.value("description", "smharden: " + type);
       p.rules.push_back(rule);
-      f.remediation = "apply adds a " + type + " rule with these values";
+      f.remediation = "apply adds a " + type + " rule with these values. " + recovery_text();
       p.changes.push_back({f.id, "added IDS rule " + type, nullptr, desired});
     }
     p.findings.push_back(f);

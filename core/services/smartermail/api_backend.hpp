@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "services/service_registry.hpp"  // service_error
@@ -24,6 +25,10 @@ class api_backend {
   /// Sends one call of the route map. Returns the answer's body (success
   /// already checked); throws service_error (not_found, refused, unavailable, failed).
   virtual json call(const std::string& route_key, const path_args& args, const json& body) = 0;
+  /// The text of one page of the server's own API reference (`path` like "/Documentation/api"),
+  /// or nullopt when this backend has none (a lab without documentation files). Throws
+  /// service_error when the server does not serve it.
+  virtual std::optional<std::string> documentation(const std::string& /*path*/) { return std::nullopt; }
   /// End of the run (the rest backend logs out). Must not throw.
   virtual void end_run() noexcept {}
 };

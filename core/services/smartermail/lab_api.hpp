@@ -12,7 +12,7 @@ namespace smharden::services::smartermail {
 class lab_api final : public api_backend {
  public:
   lab_api(route_map map, std::filesystem::path dir, journaled_writes writes)
-      : store_(std::move(map), std::move(dir), std::move(writes)) {}
+      : dir_(dir), store_(std::move(map), std::move(dir), std::move(writes)) {}
 
   std::string kind() const override { return "lab"; }
   json call(const std::string& route_key, const path_args& args, const json& body) override {
@@ -23,8 +23,11 @@ class lab_api final : public api_backend {
       throw service_error(code, std::string("SmarterMail lab (") + route_key + "): " + e.what());
     }
   }
+  /// <lab>/smartermail/documentation/<last part of the path>.html, when the lab has it.
+  std::optional<std::string> documentation(const std::string& path) override;
 
  private:
+  std::filesystem::path dir_;
   lab_store store_;
 };
 

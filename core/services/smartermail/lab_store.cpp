@@ -1,5 +1,7 @@
 #include "services/smartermail/lab_store.hpp"
 
+#include "services/smartermail/lab_api.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -31,6 +33,17 @@ std::string string_or(const json& j, const std::string& key, const std::string& 
 
 }  // namespace
 
+std::optional<std::string> lab_api::documentation(const std::string& path) {
+  const std::string name = path.substr(path.find_last_of('/') + 1);
+  const auto file = dir_ / "documentation" / (name + ".html");
+  std::error_code ec;
+  if (name.empty() || !std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  if (std::filesystem::file_size(file, ec) > core::target_json_limits.max_bytes) {
+    throw service_error("failed", file.string() + " is larger than smharden reads");
+  }
+  return util::read_file(file);
+}
+
 lab_store::lab_store(route_map map, std::filesystem::path dir, journaled_writes writes)
     : map_(std::move(map)), dir_(std::move(dir)), writes_(std::move(writes)) {
   if (dir_.empty()) docs_ = default_documents(map_);
@@ -38,8 +51,8 @@ lab_store::lab_store(route_map map, std::filesystem::path dir, journaled_writes 
 
 const std::vector<std::string>& lab_store::document_names() {
   static const std::vector<std::string> names = {
-      "version", "administrators",      "ids-rules",          "extension-blacklists",
-      "smtp-in", "ip-access-whitelist", "ip-access-blacklist"};
+      "version", "administrators",      "ids-rules",           "extension-blacklists",
+      "smtp-in", "ip-access-whitelist", "ip-access-blacklist", "ids-blocks"};
   return names;
 }
 
@@ -111,6 +124,8 @@ json lab_store::handle(const std::string& key, const path_args& args, const json
   if (key == "ip_access.list") return list_ip_access(args, body);
   if (key == "ip_access.save") return save_ip_access(body);
   if (key == "ip_access.delete") return delete_ip_access(body);
+  if (key == "ids.blocks.list") return list_ids_blocks(body);
+  if (key == "ids.blocks.unblock") return unblock_ips(body);
   if (key == "smtp_auth_bypass.get") {
     json addresses = json::array();
     for (const auto& e : document("ip-access-whitelist")[map_.field("ip_access.list")]) {
@@ -262,12 +277,46 @@ json lab_store::save_ip_access(const json& body) {
     entry[map_.field("ip_entry.disabled_greylisting")] = false;
   entry[map_.field("ip_entry.spam_bypass")] = body.value(map_.field("ip_save.spam_bypass"), false);
   entry[map_.field("ip_entry.smtp_auth_bypass")] = body.value(map_.field("ip_save.smtp_auth_bypass"), false);
+  // The lab's entries carry the Brute Force (IDS) bypass; a save without it keeps what the entry had.
+  const std::string brute = map_.field("ip_entry.brute_force_bypass");
+  entry[brute] = body.value(map_.field("ip_save.brute_force_bypass"), entry.value(brute, false));
   if (existing != list.end()) {
     *existing = entry;
   } else {
     list.push_back(entry);
   }
   save(name);
+  return with_success(json::object());
+}
+
+json lab_store::list_ids_blocks(const json& body) {
+  const json& blocks = document("ids-blocks")[map_.field("ids_blocks.list")];
+  const auto start =
+      static_cast<std::size_t>(std::max<long long>(0, body.value(map_.field("blocks_query.start"), 0LL)));
+  const auto count =
+      static_cast<std::size_t>(std::max<long long>(0, body.value(map_.field("blocks_query.count"), 1000LL)));
+  json page = json::array();
+  for (std::size_t i = start; i < blocks.size() && i < start + count; ++i) page.push_back(blocks[i]);
+  return with_success({{map_.field("ids_blocks.total"), blocks.size()}, {map_.field("ids_blocks.list"), page}});
+}
+
+json lab_store::unblock_ips(const json& body) {
+  const auto it = body.find(map_.field("unblock.list"));
+  if (it == body.end() || !it->is_array()) return with_success(json::object());  // wrongly shaped: ignored
+  json& blocks = document("ids-blocks")[map_.field("ids_blocks.list")];
+  const std::string ip_key = map_.field("ids_block.ip");
+  const std::string type_key = map_.field("ids_block.type");
+  const auto before = blocks.size();
+  for (const auto& lift : *it) {
+    const std::string ip = string_or(lift, ip_key);
+    blocks.erase(std::remove_if(blocks.begin(), blocks.end(),
+                                [&](const json& b) {
+                                  return string_or(b, ip_key) == ip &&
+                                         (!lift.contains(type_key) || lift[type_key] == b.value(type_key, json()));
+                                }),
+                 blocks.end());
+  }
+  if (blocks.size() != before) save("ids-blocks");
   return with_success(json::object());
 }
 
@@ -291,6 +340,7 @@ std::map<std::string, json> lab_store::default_documents(const route_map& m) {
   docs["administrators"] = {{f("admins.list"), json::array({{{f("admin.username"), "admin"},
                                                              {f("admin.primary"), true},
                                                              {f("admin.two_factor"), false},
+                                                             {f("admin.two_factor_method"), "None"},
                                                              {f("admin.restrict_by_ip"), false},
                                                              {f("admin.ip_rules"), json::array()}}})}};
   json rules = json::array();
@@ -349,7 +399,8 @@ std::map<std::string, json> lab_store::default_documents(const route_map& m) {
                      {f("ip_entry.xmpp"), true},
                      {f("ip_entry.disabled_greylisting"), false},
                      {f("ip_entry.smtp_auth_bypass"), auth_bypass},
-                     {f("ip_entry.spam_bypass"), spam_bypass}});
+                     {f("ip_entry.spam_bypass"), spam_bypass},
+                     {f("ip_entry.brute_force_bypass"), false}});
   };
   entry("10.0.0.0/8", "Internal IP range", false, false);
   entry("127.0.0.1", "Localhost", false, false);
@@ -359,6 +410,7 @@ std::map<std::string, json> lab_store::default_documents(const route_map& m) {
   entry("203.0.113.25", "Old scanner relay", true, false);
   docs["ip-access-whitelist"] = {{f("ip_access.list"), white}};
   docs["ip-access-blacklist"] = {{f("ip_access.list"), json::array()}};
+  docs["ids-blocks"] = {{f("ids_blocks.list"), json::array()}};
   return docs;
 }
 

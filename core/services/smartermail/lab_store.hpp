@@ -52,6 +52,8 @@ class lab_store {
   json list_ip_access(const path_args& args, const json& body);
   json save_ip_access(const json& body);
   json delete_ip_access(const json& body);
+  json list_ids_blocks(const json& body);
+  json unblock_ips(const json& body);
   json save_admin(const json& body);
   json save_ids_rule(const json& body);
   json delete_ids_rule(const json& body);

@@ -2,6 +2,7 @@
 // operator can see which entries of the route map their server answers.
 #include <fmt/format.h>
 
+#include "services/smartermail/probe_documentation.hpp"
 #include "services/smartermail/rest_api.hpp"
 #include "services/smartermail/smartermail_service.hpp"
 
@@ -83,8 +84,9 @@ json probe(api_backend& api, const route_map& map) {
   attempt("ip_access.list", [&] { client.whitelist(); });
   attempt("smtp_auth_bypass.get", [&] { rec.call("smtp_auth_bypass.get", {}, json::object()); });
 
+  const json docs = check_documentation(api, map);
   json routes = json::array();
-  int answered = 0, shaped = 0, unverified = 0;
+  int answered = 0, shaped = 0, unverified = 0, documented = 0;
   for (const auto& [key, entry] : map.document()["routes"].items()) {
     json row = {{"route", key},
                 {"method", entry["method"]},
@@ -112,6 +114,11 @@ json probe(api_backend& api, const route_map& map) {
       row["note"] = entry["read"].get<bool>() ? "not needed for this probe"
                                               : "write or session route: not exercised by the read-only probe";
     }
+    if (docs["routes"].contains(key)) {
+      const json& d = docs["routes"][key];
+      row["documented"] = d;
+      if (d["route"].get<bool>() && d["fields_missing"].empty()) ++documented;
+    }
     routes.push_back(row);
   }
   json report = {{"backend", api.kind()},
@@ -121,7 +128,9 @@ json probe(api_backend& api, const route_map& map) {
                   {{"read_routes_probed", rec.outcomes.size()},
                    {"answered", answered},
                    {"shape_ok", shaped},
-                   {"unverified_routes", unverified}}}};
+                   {"unverified_routes", unverified},
+                   {"documented_routes", documented}}},
+                 {"documentation", {{"available", docs["available"]}, {"pages", docs["pages"]}}}};
   if (const auto* rest = dynamic_cast<rest_api*>(&api)) report["requests"] = rest->requests_sent();
   return report;
 }

@@ -142,6 +142,27 @@ rest_api::answer rest_api::send(const route& r, const std::string& path, const j
   return a;
 }
 
+std::optional<std::string> rest_api::documentation(const std::string& path) {
+  ensure_session();  // the reference may need a signed-in user; the token goes only to this server
+  http_request request;
+  request.method = "GET";
+  request.url = options_.base_url + path;
+  request.headers.emplace_back("Accept", "text/html, application/json");
+  request.headers.emplace_back("Authorization", "Bearer " + access_token_);
+  ++requests_;
+  http_response response;
+  try {
+    response = transport_->send(request);
+  } catch (const transport_error& e) {
+    throw service_error("unavailable", fmt::format("GET {}: {}", path, e.what()));
+  }
+  if (response.status != 200) {
+    throw service_error(response.status == 404 ? "not_found" : "failed",
+                        fmt::format("GET {} answered HTTP {}", path, response.status));
+  }
+  return response.body;
+}
+
 [[noreturn]] void rest_api::login_failed(const std::string& code, const std::string& message) {
   session_failure_ = message;
   session_failure_code_ = code;

@@ -41,6 +41,7 @@ class rest_api final : public api_backend {
   std::string kind() const override { return "rest"; }
   json call(const std::string& route_key, const path_args& args, const json& body) override;
   void end_run() noexcept override;
+  std::optional<std::string> documentation(const std::string& path) override;
 
   /// HTTP requests sent so far (sign-in, refresh and sign-out included).
   std::size_t requests_sent() const noexcept { return requests_; }

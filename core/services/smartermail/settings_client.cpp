@@ -54,6 +54,22 @@ long long as_int(const json& j, const std::string& key) {
   throw refuse();
 }
 
+/// "authenticator" (an RFC 6238 app), "email", another method's own name, or null when the record has no such field.
+json two_factor_method(const json& admin, const std::string& key) {
+  const auto it = admin.find(key);
+  if (it == admin.end() || it->is_null()) return nullptr;
+  std::string text = it->is_string() ? it->get<std::string>() : it->dump();
+  std::string lower;
+  for (const char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower.empty() || lower == "none" || lower == "disabled") return "none";
+  if (lower.find("rfc6238") != std::string::npos || lower.find("authenticator") != std::string::npos ||
+      lower.find("totp") != std::string::npos || lower == "app") {
+    return "authenticator";
+  }
+  if (lower.find("email") != std::string::npos || lower.find("mail") != std::string::npos) return "email";
+  return text;
+}
+
 const json& unwrap(const json& body, const std::string& wrapper) {
   if (wrapper.empty()) return body;
   const auto it = body.find(wrapper);
@@ -148,6 +164,8 @@ json settings_client::canonical_admin(const json& a) const {
   return {{"username", as_string(a, map_.field("admin.username"))},
           {"primary", as_bool(a, map_.field("admin.primary"))},
           {"two_factor", as_bool(a, map_.field("admin.two_factor"))},
+          // null: this server's admin record does not say which method (authenticator app or email)
+          {"two_factor_method", two_factor_method(a, map_.field("admin.two_factor_method"))},
           {"restrict_login_by_ip", as_bool(a, map_.field("admin.restrict_by_ip"))},
           {"ip_rules", rules}};
 }
@@ -303,41 +321,114 @@ void settings_client::save_relay(const std::string& allow_relay) {
         {{map_.field("relay.allow_relay"), api_value_for("allow_relay", allow_relay, "allow_relay")}});
 }
 
+json settings_client::read_pages(const std::string& route_key, const path_args& args, const page_request& request,
+                                 bool fresh) {
+  const route r = map_.get(route_key);
+  const std::string where = fmt::format("{} {} ({})", r.method, map_.url_path(r, args), route_key);
+  const long long page_size = std::max<long long>(1, request.page_size);
+  json items = json::array();
+  long long first_total = -1;
+  for (long long skip = 0, pages = 0;; ++pages) {
+    if (pages >= max_pages) {
+      throw service_error("failed",
+                          fmt::format("SmarterMail {}: still not at the end of the list after {} pages of {}; "
+                                      "raise the route map's page size or check the server",
+                                      where, max_pages, page_size));
+    }
+    const json answer = read(route_key, args, request.body(skip, page_size), fresh);
+    const auto list = answer.find(request.list_field);
+    if (list == answer.end() || !list->is_array()) {
+      throw service_error("failed",
+                          fmt::format("SmarterMail {} answered without the \"{}\" array", where, request.list_field));
+    }
+    const long long total = as_int(answer, request.total_field);
+    if (total < 0 || total > max_list_entries) {
+      throw service_error("failed", fmt::format("SmarterMail {} answered {} = {}: not a count smharden reads "
+                                                "(0 to {})",
+                                                where, request.total_field, total, max_list_entries));
+    }
+    if (first_total >= 0 && total != first_total) {
+      throw service_error("failed", fmt::format("SmarterMail {}: the total changed from {} to {} between pages; "
+                                                "the list changed while it was read, run again",
+                                                where, first_total, total));
+    }
+    first_total = total;
+    for (const auto& e : *list) items.push_back(e);
+    skip += static_cast<long long>(list->size());
+    if (skip > total || (list->empty() && skip < total)) {
+      throw service_error("failed", fmt::format("SmarterMail {}: the server's totals do not add up ({} = {}, but {} "
+                                                "entries {})",
+                                                where, request.total_field, total, skip,
+                                                list->empty() ? "before an empty page" : "were sent"));
+    }
+    if (skip == total) break;  // no N+1: one request per page, not per entry
+  }
+  return items;
+}
+
 json settings_client::whitelist(bool fresh) {
   const std::string arg = map_.value("ip_access.whitelist_arg").get<std::string>();
-  const long long page_size = std::max<long long>(1, map_.value("ip_access.page_size").get<long long>());
+  page_request request;
+  request.page_size = map_.value("ip_access.page_size").get<long long>();
+  request.list_field = map_.field("ip_access.list");
+  request.total_field = map_.field("ip_access.total");
+  request.body = [this](long long skip, long long take) {
+    return json{{map_.field("ip_access.show_honeypot"), false},
+                {map_.field("ip_access.search_params"),
+                 {{map_.field("search.skip"), skip},
+                  {map_.field("search.take"), take},
+                  {map_.field("search.search"), ""},
+                  {map_.field("search.sort_field"), "ip"},
+                  {map_.field("search.sort_descending"), false}}}};
+  };
   json entries = json::array();
-  for (long long skip = 0;;) {
-    const json body = {{map_.field("ip_access.show_honeypot"), false},
-                       {map_.field("ip_access.search_params"),
-                        {{map_.field("search.skip"), skip},
-                         {map_.field("search.take"), page_size},
-                         {map_.field("search.search"), ""},
-                         {map_.field("search.sort_field"), "ip"},
-                         {map_.field("search.sort_descending"), false}}}};
-    const json answer = read("ip_access.list", {{"whitelist", arg}}, body, fresh);
-    const auto list = answer.find(map_.field("ip_access.list"));
-    if (list == answer.end() || !list->is_array()) {
-      throw service_error("failed", fmt::format("SmarterMail ip-access answered without the \"{}\" array",
-                                                map_.field("ip_access.list")));
+  const std::string brute_key = map_.field("ip_entry.brute_force_bypass");
+  for (const auto& e : read_pages("ip_access.list", {{"whitelist", arg}}, request, fresh)) {
+    json services = json::array();
+    for (const char* svc : {"smtp", "pop", "imap", "xmpp"}) {
+      if (as_bool(e, map_.field(std::string("ip_entry.") + svc))) services.push_back(svc);
     }
-    for (const auto& e : *list) {
-      json services = json::array();
-      for (const char* svc : {"smtp", "pop", "imap", "xmpp"}) {
-        if (as_bool(e, map_.field(std::string("ip_entry.") + svc))) services.push_back(svc);
-      }
-      entries.push_back({{"ip", as_string(e, map_.field("ip_entry.ip"))},
-                         {"description", as_string(e, map_.field("ip_entry.description"))},
-                         {"services", services},
-                         {"smtp_auth_bypass", as_bool(e, map_.field("ip_entry.smtp_auth_bypass"))},
-                         {"spam_bypass", as_bool(e, map_.field("ip_entry.spam_bypass"))},
-                         {"disabled_greylisting", as_bool(e, map_.field("ip_entry.disabled_greylisting"))}});
-    }
-    const long long total = as_int(answer, map_.field("ip_access.total"));
-    skip += static_cast<long long>(list->size());
-    if (list->empty() || skip >= total) break;  // no N+1: one request per page, not per entry
+    const auto brute = e.find(brute_key);
+    entries.push_back({{"ip", as_string(e, map_.field("ip_entry.ip"))},
+                       {"description", as_string(e, map_.field("ip_entry.description"))},
+                       {"services", services},
+                       {"smtp_auth_bypass", as_bool(e, map_.field("ip_entry.smtp_auth_bypass"))},
+                       {"spam_bypass", as_bool(e, map_.field("ip_entry.spam_bypass"))},
+                       // null: this server's entries do not carry the Brute Force (IDS) bypass field
+                       {"brute_force_bypass", brute != e.end() && brute->is_boolean() ? *brute : json(nullptr)},
+                       {"disabled_greylisting", as_bool(e, map_.field("ip_entry.disabled_greylisting"))}});
   }
   return {{"entries", entries}};
+}
+
+json settings_client::ids_blocks(bool fresh) {
+  page_request request;
+  request.page_size = map_.value("ids_blocks.page_size").get<long long>();
+  request.list_field = map_.field("ids_blocks.list");
+  request.total_field = map_.field("ids_blocks.total");
+  request.body = [this](long long skip, long long take) {
+    return json{{map_.field("blocks_query.search"), ""},
+                {map_.field("blocks_query.sort"), "ip"},
+                {map_.field("blocks_query.ascending"), true},
+                {map_.field("blocks_query.start"), skip},
+                {map_.field("blocks_query.count"), take}};
+  };
+  json blocks = json::array();
+  for (const auto& b : read_pages("ids.blocks.list", {}, request, fresh)) {
+    if (!b.is_object()) throw service_error("failed", "SmarterMail blocked-ips answered a block that is not an object");
+    json seconds = b.value(map_.field("ids_block.seconds_left"), json(nullptr));
+    blocks.push_back({{"ip", as_string(b, map_.field("ids_block.ip"))},
+                      {"block_type", b.value(map_.field("ids_block.type"), json(nullptr))},
+                      {"protocol", b.value(map_.field("ids_block.protocol"), json(nullptr))},
+                      {"rule", as_string(b, map_.field("ids_block.rule"))},
+                      {"seconds_left", seconds.is_number() ? seconds : json(nullptr)},
+                      {"api", b}});
+  }
+  return {{"blocks", blocks}};
+}
+
+void settings_client::unblock(const json& api_blocks) {
+  write("ids.blocks.unblock", {}, {{map_.field("unblock.list"), api_blocks}});
 }
 
 void settings_client::save_whitelist_entry(const json& entry) {
@@ -346,14 +437,17 @@ void settings_client::save_whitelist_entry(const json& entry) {
     services.push_back(api_value_for("service", s.get<std::string>(), "whitelist service"));
   }
   const std::string ip = entry.value("ip", "");
-  write("ip_access.save", {},
-        {{map_.field("ip_save.address"), ip},
-         {map_.field("ip_save.old_address"), ip},
-         {map_.field("ip_save.data_type"), map_.value("ip_access.data_type_whitelist")},
-         {map_.field("ip_save.description"), entry.value("description", "")},
-         {map_.field("ip_save.service_list"), services},
-         {map_.field("ip_save.spam_bypass"), entry.value("spam_bypass", false)},
-         {map_.field("ip_save.smtp_auth_bypass"), entry.value("smtp_auth_bypass", false)}});
+  json body = {{map_.field("ip_save.address"), ip},
+               {map_.field("ip_save.old_address"), ip},
+               {map_.field("ip_save.data_type"), map_.value("ip_access.data_type_whitelist")},
+               {map_.field("ip_save.description"), entry.value("description", "")},
+               {map_.field("ip_save.service_list"), services},
+               {map_.field("ip_save.spam_bypass"), entry.value("spam_bypass", false)},
+               {map_.field("ip_save.smtp_auth_bypass"), entry.value("smtp_auth_bypass", false)}};
+  // Sent only where the server's entries carry the field: a server without it would drop it anyway.
+  const auto brute = entry.find("brute_force_bypass");
+  if (brute != entry.end() && brute->is_boolean()) body[map_.field("ip_save.brute_force_bypass")] = *brute;
+  write("ip_access.save", {}, body);
 }
 
 void settings_client::delete_whitelist_entry(const std::string& ip) {

@@ -5,6 +5,7 @@
 // `fresh` read (the read-back after a write) always goes to the backend.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -18,7 +19,9 @@ class settings_client {
 
   /// {"build": "100.0.9400"}
   json version(bool fresh = false);
-  /// {"admins": [{"username","primary","two_factor","restrict_login_by_ip","ip_rules":[{"name","ip"}]}]}
+  /// {"admins": [{"username","primary","two_factor","two_factor_method","restrict_login_by_ip",
+  ///               "ip_rules":[{"name","ip"}]}]}; two_factor_method is "authenticator", "email", "none",
+  ///               the server's own name for another method, or null when the record does not say
   json admins(bool fresh = false);
   /// One admin in the shape above; service_error not_found when absent.
   json admin(const std::string& username, bool fresh = false);
@@ -40,17 +43,36 @@ class settings_client {
   void save_relay(const std::string& allow_relay);
 
   /// {"entries": [{"ip","description","services":["smtp","pop","imap","xmpp"],
-  ///               "smtp_auth_bypass","spam_bypass","disabled_greylisting"}]}
+  ///               "smtp_auth_bypass","spam_bypass","brute_force_bypass","disabled_greylisting"}]}
+  /// brute_force_bypass is null where the server's entries do not carry that field.
   /// All pages, fetched with the map's page size (one request for most servers).
   json whitelist(bool fresh = false);
   void save_whitelist_entry(const json& entry);
   void delete_whitelist_entry(const std::string& ip);
 
+  /// {"blocks": [{"ip","block_type","protocol","rule","seconds_left","api"}]}: the current IDS blocks;
+  /// "api" is the block as the server sent it (what unblock() sends back).
+  json ids_blocks(bool fresh = false);
+  /// Lifts the IDS blocks given as the server listed them.
+  void unblock(const json& api_blocks);
+
+  /// A paged list is refused beyond these (a hostile or broken count must not make the client loop).
+  static constexpr long long max_pages = 1000;
+  static constexpr long long max_list_entries = 1000000;
+
   /// The four extension list names.
   static const std::vector<std::string>& extension_lists();
 
  private:
+  struct page_request {
+    long long page_size = 1000;
+    std::string list_field;
+    std::string total_field;
+    std::function<json(long long skip, long long take)> body;
+  };
   json read(const std::string& route_key, const path_args& args, const json& body, bool fresh);
+  /// Every item of a paged list; throws service_error naming the route when the totals do not add up.
+  json read_pages(const std::string& route_key, const path_args& args, const page_request& request, bool fresh);
   json write(const std::string& route_key, const path_args& args, const json& body);
   json canonical_admin(const json& api_admin) const;
   json canonical_rule(const json& api_rule) const;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "services/method_table.hpp"
+#include "services/smartermail/ids_block_methods.hpp"
 
 namespace smharden::services::smartermail {
 namespace {
@@ -57,7 +58,8 @@ json whitelist_view(const json& entry) {
           {"description", entry.value("description", "")},
           {"services", sorted(entry.value("services", json::array()))},
           {"smtp_auth_bypass", entry.value("smtp_auth_bypass", false)},
-          {"spam_bypass", entry.value("spam_bypass", false)}};
+          {"spam_bypass", entry.value("spam_bypass", false)},
+          {"brute_force_bypass", entry.value("brute_force_bypass", json(nullptr))}};
 }
 
 std::map<std::string, json> by_ip(const json& entries) {
@@ -288,8 +290,13 @@ json set_whitelist(smartermail_service& self, const json& params) {
   const auto after = by_ip(settings.whitelist(/*fresh=*/true)["entries"]);
   for (const auto& e : to_save) {
     const auto it = after.find(e["ip"].get<std::string>());
-    if (it == after.end() || whitelist_view(it->second) != whitelist_view(e)) {
-      not_saved("whitelist entry " + e["ip"].get<std::string>(), whitelist_view(e),
+    json wanted = whitelist_view(e);
+    // A new entry that did not name the Brute Force bypass gets the server's default.
+    if (wanted["brute_force_bypass"].is_null() && it != after.end()) {
+      wanted["brute_force_bypass"] = whitelist_view(it->second)["brute_force_bypass"];
+    }
+    if (it == after.end() || whitelist_view(it->second) != wanted) {
+      not_saved("whitelist entry " + e["ip"].get<std::string>(), wanted,
                 it == after.end() ? json(nullptr) : whitelist_view(it->second));
     }
   }
@@ -335,7 +342,10 @@ const method_entry<smartermail_service> smartermail_methods[] = {
     {"smartermail.admins.list",
      access::read_only,
      "system administrators with their 2FA and login-by-IP state",
-     {"–", "`{\"admins\": [{username, primary, two_factor, restrict_login_by_ip, ip_rules: [{name, ip}]}]}`", ""},
+     {"–",
+      "`{\"admins\": [{username, primary, two_factor, two_factor_method, restrict_login_by_ip, ip_rules: [{name, "
+      "ip}]}]}`; two_factor_method: authenticator, email, none, the server's own name, or null when not exposed",
+      ""},
      &admins_list},
     {"smartermail.admin.security.get",
      access::read_only,
@@ -387,7 +397,10 @@ const method_entry<smartermail_service> smartermail_methods[] = {
     {"smartermail.whitelist.get",
      access::read_only,
      "the IP whitelist (all pages)",
-     {"–", "`{\"entries\": [{ip, description, services, smtp_auth_bypass, spam_bypass, disabled_greylisting}]}`", ""},
+     {"–",
+      "`{\"entries\": [{ip, description, services, smtp_auth_bypass, spam_bypass, brute_force_bypass, "
+      "disabled_greylisting}]}`; brute_force_bypass is null where the server's entries lack that field",
+      ""},
      &whitelist_get},
     {"smartermail.whitelist.set",
      access::mutating,
@@ -410,6 +423,9 @@ smartermail_service::smartermail_service(std::unique_ptr<api_backend> api, route
 
 void smartermail_service::end_run() noexcept { api_->end_run(); }
 
-void smartermail_service::register_methods(registry& r) { add_methods(r, *this, smartermail_methods); }
+void smartermail_service::register_methods(registry& r) {
+  add_methods(r, *this, smartermail_methods);
+  register_ids_block_methods(r, *this);
+}
 
 }  // namespace smharden::services::smartermail

@@ -22,10 +22,10 @@ TEST_CASE("sm-relay: Allow Relay and SMTP auth bypass entries", "[smartermail][p
   CHECK(has_finding(p.findings, "allow-relay"));
   CHECK(has_finding(p.findings, "smtp-auth-bypass:203.0.113.25"));
   CHECK_FALSE(has_finding(p.findings, "smtp-auth-bypass:127.0.0.1"));
-  CHECK(p.bypass_clears.empty());  // removal is opt-in
+  CHECK(p.whitelist_upserts.empty());  // removal is opt-in
   p = smharden::sm_relay::make_plan(relay, white,
                                     {{"allowed_bypass_ips", {"127.0.0.0/8"}}, {"remove_unlisted_bypass", true}});
-  CHECK(p.bypass_clears == json({{{"ip", "203.0.113.25"}, {"smtp_auth_bypass", false}}}));
+  CHECK(p.whitelist_upserts == json({{{"ip", "203.0.113.25"}, {"smtp_auth_bypass", false}}}));
   CHECK(smharden::sm_relay::make_plan({{"allow_relay", "nobody"}}, {{"entries", json::array()}}, json::object())
             .findings.empty());
   CHECK(smharden::sm_relay::entry_allowed("10.0.0.0/24", json({"10.0.0.0/8"})));

@@ -152,7 +152,11 @@ TEST_CASE("read-only methods are declared read-only", "[smartermail][lab]") {
   lab_fixture f;
   for (const method* m : f.registry.all()) {
     INFO(m->name);
-    const bool writes = m->name.size() > 4 && m->name.compare(m->name.size() - 4, 4, ".set") == 0;
+    const auto ends_with = [&](const std::string& suffix) {
+      return m->name.size() > suffix.size() &&
+             m->name.compare(m->name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    const bool writes = ends_with(".set") || ends_with(".unblock");  // the verbs of the mutating methods
     CHECK((m->kind == access::mutating) == writes);
   }
 }

@@ -97,7 +97,7 @@ void apply_all(client& c, const json& mgmt) {
   const auto relay = smharden::sm_relay::make_plan(c.call("smartermail.relay.get"), c.call("smartermail.whitelist.get"),
                                                    {{"remove_unlisted_bypass", true}});
   if (relay.allow_relay) c.call("smartermail.relay.set", {{"allow_relay", *relay.allow_relay}});
-  if (!relay.bypass_clears.empty()) c.call("smartermail.whitelist.set", {{"upsert", relay.bypass_clears}});
+  if (!relay.whitelist_upserts.empty()) c.call("smartermail.whitelist.set", {{"upsert", relay.whitelist_upserts}});
 }
 
 }  // namespace

@@ -115,6 +115,11 @@ void sm_emulator::reset_counts() {
   total_ = 0;
 }
 
+void sm_emulator::set_documentation(const std::string& path, const std::string& text) {
+  std::lock_guard lock(mutex_);
+  documentation_[path] = text;
+}
+
 void sm_emulator::with_state(const std::function<void(sm::lab_store&)>& fn) {
   std::lock_guard lock(mutex_);
   fn(state_);
@@ -149,6 +154,18 @@ bool sm_emulator::code_ok(const account& a, const std::string& code) const {
 }
 
 void sm_emulator::register_routes() {
+  server_->Get(R"(/Documentation/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mutex_);
+    ++counts_["documentation"];
+    ++total_;
+    const auto it = documentation_.find(req.path);
+    if (it == documentation_.end()) {
+      res.status = 404;
+      return;
+    }
+    res.status = 200;
+    res.set_content(it->second, "text/html");
+  });
   const std::string base = map_.document()["base_path"].get<std::string>();
   for (const auto& [key_ref, entry] : map_.document()["routes"].items()) {
     const std::string key = key_ref;

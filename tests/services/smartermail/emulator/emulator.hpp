@@ -78,6 +78,9 @@ class sm_emulator {
   std::size_t failed_logins() const;
   void reset_counts();
 
+  /// Serves `text` (200, text/html) at `path`, e.g. "/Documentation/api"; other pages answer 404.
+  void set_documentation(const std::string& path, const std::string& text);
+
   /// Runs `fn` on the state under the emulator's lock.
   void with_state(const std::function<void(sm::lab_store&)>& fn);
 
@@ -118,6 +121,7 @@ class sm_emulator {
   std::vector<session> sessions_;
   std::vector<pending_fault> faults_;
   std::map<std::string, std::size_t> counts_;
+  std::map<std::string, std::string> documentation_;
   std::size_t total_ = 0;
   std::size_t failed_logins_ = 0;
   std::size_t next_token_ = 1;
