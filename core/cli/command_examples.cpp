@@ -25,6 +25,7 @@ const std::map<std::string, std::string>& examples() {
       {"history", "  smharden history --format json"},
       {"smartermail", "  smharden smartermail probe --target target.json"},
       {"smartermail probe", "  smharden smartermail probe --target target.json --format json"},
+      {"smartermail unblock", "  smharden smartermail unblock 198.51.100.7 --target target.json"},
       {"plugins", "  smharden plugins lock"},
       {"plugins lock", "  smharden plugins lock /opt/smharden/plugins"},
       {"report", "  smharden report merge reports/*.json --report fleet.json"},

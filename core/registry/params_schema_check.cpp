@@ -7,26 +7,14 @@
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 
+#include "base/json_reader.hpp"
+
 namespace smharden::core {
 namespace {
 
 using nlohmann::json;
 
 constexpr std::array<const char*, 7> type_names = {"null", "boolean", "object", "array", "number", "string", "integer"};
-
-std::string escape_token(const std::string& key) {
-  std::string out;
-  for (const char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 bool known_type(const json& t) {
   if (!t.is_string()) return false;
@@ -123,7 +111,7 @@ class checker {
       bad(at + "/" + key, "must be an object of schemas, one per name");
       return;
     }
-    for (const auto& [name, sub] : s[key].items()) schema(sub, at + "/" + key + "/" + escape_token(name));
+    for (const auto& [name, sub] : s[key].items()) schema(sub, at + "/" + key + "/" + json_pointer_token(name));
   }
 
   void schema_list(const json& s, const char* key, const std::string& at, bool may_be_empty) {

@@ -1,4 +1,5 @@
 // firewall: "restrict port 9998 in the Windows firewall".
+#include <access-common/access_guard.hpp>
 #include <smharden/plugin.hpp>
 
 #include "firewall_policy.hpp"
@@ -49,10 +50,18 @@ std::string guard_refusal(const smharden::context& ctx, const step::plan& p) {
   return {};
 }
 
+// The host's access guard for who reaches TCP 9998 (null: 9998 not restricted, or a host without the guard).
+json access_guard(const smharden::context& ctx, const step::plan& p) {
+  if (p.access_request.is_null()) return nullptr;
+  return smharden::access_common::check_access(ctx, p.access_request);
+}
+
 class firewall_plugin final : public smharden::plugin {
  public:
   void check(smharden::context& ctx) override {
-    for (const auto& f : plan_for(ctx).findings) ctx.report(f);
+    const auto p = plan_for(ctx);
+    access_guard(ctx, p);  // a check records the access matrix; only apply refuses
+    for (const auto& f : p.findings) ctx.report(f);
   }
 
   void apply(smharden::context& ctx) override {
@@ -65,6 +74,7 @@ class firewall_plugin final : public smharden::plugin {
       throw smharden::service_error(SMH_ERR_REFUSED, "firewall", "refused",
                                     "refusing to change the Windows Firewall rules: " + why);
     }
+    smharden::access_common::refuse_access_loss(access_guard(ctx, p), "firewall");
     // Allow before block: management never loses a port between two calls.
     for (const auto& r : p.put) {
       ctx.call("windows.firewall.rules.set", {{"rule",

@@ -121,6 +121,28 @@ void prove_after(const std::vector<firewall_rule>& after, const std::vector<int>
   }
 }
 
+// Who reaches TCP 9998 through the firewall, as the access guard reads it; unknown when a rule
+// that decides it cannot be read or names LocalSubnet.
+json port_reach_policy(const std::vector<firewall_rule>& rules, bool unreadable) {
+  const auto reach = common::inbound_tcp_reachable(rules, 9998);
+  if (unreadable) return {{"unknown", "an enabled inbound firewall rule cannot be read"}};
+  if (reach.uncertain) return {{"unknown", "a firewall rule for TCP 9998 names LocalSubnet"}};
+  json allow = json::array();
+  for (const auto& r : reach.ranges) allow.push_back(common::to_string(r));
+  return {{"allow", allow}, {"default", "deny"}};
+}
+
+// Other groups' rules stay after apply: one that cannot be read, or a block rule naming LocalSubnet,
+// may still take 9998 from some address, so "after" is unknown where "before" is.
+json port_access_request(const std::vector<firewall_rule>& now, const std::vector<firewall_rule>& after) {
+  const bool unreadable = !unreadable_inbound(now).empty();
+  return {{"step", "firewall"},
+          {"what", "Windows Firewall inbound TCP 9998"},
+          {"surfaces",
+           {{"port_9998",
+             {{"before", port_reach_policy(now, unreadable)}, {"after", port_reach_policy(after, unreadable)}}}}}};
+}
+
 }  // namespace
 
 json with_defaults(const json& params) {
@@ -188,6 +210,8 @@ plan make_plan(const json& raw_params, const observed& o) {
   for (const auto& r : rules) (r.group == rule_group ? own : after).push_back(r);
   after.insert(after.end(), desired.begin(), desired.end());
 
+  if (std::find(ports.begin(), ports.end(), 9998) != ports.end())
+    out.access_request = port_access_request(rules, after);
   judge_current(rules, ports, keep, own == desired, out);
   if (own == desired && out.findings.empty()) return out;
   if (out.findings.empty()) {

@@ -31,6 +31,8 @@ struct plan {
   std::vector<common::firewall_rule> put;
   /// One guard.management_access.check request per port, for the rules after apply.
   std::vector<json> guard_requests;
+  /// guard.access.check request for surface port_9998 (null when 9998 is not restricted).
+  json access_request;
   std::vector<change> changes;
 };
 

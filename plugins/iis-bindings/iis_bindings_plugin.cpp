@@ -1,4 +1,5 @@
 // iis-bindings: "Disabling bindings or ports".
+#include <access-common/access_guard.hpp>
 #include <iis-common/site_lookup.hpp>
 #include <smharden/plugin.hpp>
 
@@ -10,14 +11,9 @@ namespace {
 using smharden::json;
 
 // The host's access guard for the bindings after this step (null: a host without guard.access.check).
-json access_guard(smharden::context& ctx, const json& current, const smharden::iis_bindings::plan& p) {
-  try {
-    return ctx.call("guard.access.check",
-                    smharden::iis_bindings::access_request(current, p.bindings ? *p.bindings : current));
-  } catch (const smharden::service_error& e) {
-    if (e.code() != "not_found" && e.code() != "unknown_method") throw;
-    return nullptr;
-  }
+json access_guard(const smharden::context& ctx, const json& current, const smharden::iis_bindings::plan& p) {
+  return smharden::access_common::check_access(
+      ctx, smharden::iis_bindings::access_request(current, p.bindings ? *p.bindings : current));
 }
 
 class iis_bindings_plugin final : public smharden::plugin {
@@ -34,11 +30,7 @@ class iis_bindings_plugin final : public smharden::plugin {
     const auto site = *smharden::iis_common::find_site(ctx);
     const auto p = smharden::iis_bindings::make_plan(ctx.params(), site["bindings"]);
     if (!p.bindings) return;
-    const json guard = access_guard(ctx, site["bindings"], p);
-    if (guard.is_object() && !guard.value("ok", false)) {
-      throw smharden::service_error(SMH_ERR_REFUSED, "iis-bindings", "refused",
-                                    guard.value("message", std::string("the host's access guard refused")));
-    }
+    smharden::access_common::refuse_access_loss(access_guard(ctx, site["bindings"], p), "iis-bindings");
     ctx.call("iis.bindings.set", {{"site", site["name"]}, {"bindings", *p.bindings}});
     for (const auto& c : p.changes) ctx.record(c);
   }

@@ -1,4 +1,5 @@
 // iis-ip: "Restricting webmail to specific IPs".
+#include <access-common/access_guard.hpp>
 #include <iis-common/site_lookup.hpp>
 #include <smharden/plugin.hpp>
 
@@ -10,14 +11,9 @@ namespace {
 using smharden::json;
 
 // The host's access guard for the site's IP restrictions (null: a host without guard.access.check).
-json access_guard(smharden::context& ctx, const smharden::iis_ip::plan& p) {
+json access_guard(const smharden::context& ctx, const smharden::iis_ip::plan& p) {
   if (p.access_request.is_null()) return nullptr;
-  try {
-    return ctx.call("guard.access.check", p.access_request);
-  } catch (const smharden::service_error& e) {
-    if (e.code() != "not_found" && e.code() != "unknown_method") throw;
-    return nullptr;
-  }
+  return smharden::access_common::check_access(ctx, p.access_request);
 }
 
 smharden::iis_ip::plan plan_for(const smharden::context& ctx, const std::string& site) {
@@ -63,11 +59,7 @@ class iis_ip_plugin final : public smharden::plugin {
         throw smharden::service_error(SMH_ERR_REFUSED, "iis-ip", "refused",
                                       "refusing to change the IP restrictions of site \"" + site + "\": " + why);
       }
-      const json access = access_guard(ctx, p);
-      if (access.is_object() && !access.value("ok", false)) {
-        throw smharden::service_error(SMH_ERR_REFUSED, "iis-ip", "refused",
-                                      access.value("message", std::string("the host's access guard refused")));
-      }
+      smharden::access_common::refuse_access_loss(access_guard(ctx, p), "iis-ip");
     }
     if (p.ip_security_set) {
       json params = *p.ip_security_set;

@@ -1,4 +1,5 @@
 // sm-admin: "Locking down administrator users".
+#include <access-common/access_guard.hpp>
 #include <sm-common/audiences.hpp>
 #include <smharden/common/ip_range.hpp>
 #include <smharden/plugin.hpp>
@@ -12,13 +13,9 @@
 namespace {
 
 // The host's access guard for the login restriction (null: a host without guard.access.check).
-smharden::json access_guard(smharden::context& ctx, const smharden::json& admins, const smharden::sm_admin::plan& p) {
-  try {
-    return ctx.call("guard.access.check", smharden::sm_admin::access_request(admins, p));
-  } catch (const smharden::service_error& e) {
-    if (e.code() != "not_found" && e.code() != "unknown_method") throw;
-    return nullptr;
-  }
+smharden::json access_guard(const smharden::context& ctx, const smharden::json& admins,
+                            const smharden::sm_admin::plan& p) {
+  return smharden::access_common::check_access(ctx, smharden::sm_admin::access_request(admins, p));
 }
 
 class sm_admin_plugin final : public smharden::plugin {
@@ -34,11 +31,7 @@ class sm_admin_plugin final : public smharden::plugin {
     const auto admins = ctx.call("smartermail.admins.list");
     const auto p = plan_for(ctx, admins);
     if (!p.changes.empty()) {
-      const auto guard = access_guard(ctx, admins, p);
-      if (guard.is_object() && !guard.value("ok", false)) {
-        throw smharden::service_error(SMH_ERR_REFUSED, "sm-admin", "refused",
-                                      guard.value("message", std::string("the host's access guard refused")));
-      }
+      smharden::access_common::refuse_access_loss(access_guard(ctx, admins, p), "sm-admin");
     }
     for (const auto& c : p.changes) {
       const auto result = ctx.call("smartermail.admin.security.set", c.params);

@@ -192,7 +192,7 @@ TEST_CASE("cli: the PowerShell completion script names every command", "[cli][co
   CHECK(cli.run({"completion", "zsh"}).exit_code == 2);
 }
 
-TEST_CASE("cli: colours and progress only on a terminal; --no-color and NO_COLOR turn colours off",
+TEST_CASE("cli: colours and progress only on a terminal, --no-color and NO_COLOR turn colours off",
           "[cli][conventions]") {
   const smharden::test::cli_lab home{"smharden-tty", TEST_PLUGIN_DIR};
   const auto profile = home.write("drift.json", drift_profile).string();

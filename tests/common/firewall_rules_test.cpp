@@ -22,7 +22,7 @@ bool reaches(const std::vector<firewall_rule>& rules, std::uint16_t port, const 
 
 }  // namespace
 
-TEST_CASE("port lists: star, ports, ranges; anything else is refused", "[common][firewall]") {
+TEST_CASE("port lists: star, ports, ranges, anything else is refused", "[common][firewall]") {
   const auto p = parse_port_list("80,443,9990-9999");
   REQUIRE(p);
   CHECK(port_in(*p, 80));

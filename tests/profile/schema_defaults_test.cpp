@@ -41,7 +41,7 @@ TEST_CASE("schema defaults: a nested object given in the profile gets its defaul
   CHECK(out["site"] == "Default Web Site");
 }
 
-TEST_CASE("schema defaults: an absent object is made from its default and filled; without one it stays absent",
+TEST_CASE("schema defaults: an absent object is made from its default and filled, without one it stays absent",
           "[params][defaults]") {
   const json out = apply_schema_defaults(json::object(), headers_schema);
   CHECK(out["hsts"] == json::parse(R"({"max_age": 31536000, "include_subdomains": true})"));

@@ -19,7 +19,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report_lab import check_with_reports, fail, skip  # noqa: E402
+from headless_chromium import Browser, chromium_or_skip  # noqa: E402
+from report_lab import check_with_reports, fail  # noqa: E402
 
 HOSTILE_HOST = "web02\"><img src=x onerror=alert(3)><script>alert(4)&amp;"  # no "/": it is a file name
 
@@ -47,9 +48,7 @@ class Dom(html.parser.HTMLParser):
 
 def main():
     smharden, profile, artifacts = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
-    chromium = next((shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None)
-    if chromium is None:
-        skip("chromium is not installed (Debian package: chromium)")
+    chromium = chromium_or_skip()
     os.makedirs(artifacts, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="smharden-fleet-html-") as tmp:
         reports = os.path.join(tmp, "reports")
@@ -64,17 +63,10 @@ def main():
             fail(f"report merge exited {merged.returncode}: {merged.stderr.decode(errors='replace')}")
         fleet = json.loads(merged.stdout)
 
-        common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--user-data-dir=" + os.path.join(tmp, "profile"), "--enable-logging=stderr", "--v=0"]
+        browser = Browser(chromium, tmp)
         url = "file://" + page
-        dom_run = subprocess.run(common + ["--dump-dom", url], capture_output=True, timeout=180)
-        if dom_run.returncode != 0:
-            fail(f"chromium --dump-dom exited {dom_run.returncode}: {dom_run.stderr.decode(errors='replace')}")
-        console = [line for line in dom_run.stderr.decode(errors="replace").splitlines() if ":CONSOLE" in line]
-        if console:
-            fail("console messages while loading the fleet page:\n" + "\n".join(console))
         dom = Dom()
-        dom.feed(dom_run.stdout.decode("utf-8"))
+        dom.feed(browser.dom(url, "the fleet page"))
         expected = [(h["host"], h["status"]) for h in fleet["hosts"]]
         if dom.host_rows != expected or [h for h, _ in expected] != ["web01", HOSTILE_HOST]:
             fail(f"the DOM has host rows {dom.host_rows}, the fleet report has hosts {expected}")
@@ -86,16 +78,7 @@ def main():
                  f"resource attributes {dom.resource_attrs}")
 
         shot = os.path.join(artifacts, "fleet.png")
-        if os.path.exists(shot):
-            os.remove(shot)
-        shot_run = subprocess.run(common + ["--screenshot=" + shot, "--window-size=1280,2400", url],
-                                  capture_output=True, timeout=180)
-        png = b""
-        if os.path.exists(shot):
-            with open(shot, "rb") as f:
-                png = f.read()
-        if shot_run.returncode != 0 or not png.startswith(b"\x89PNG\r\n\x1a\n") or len(png) < 10000:
-            fail(f"no screenshot ({shot_run.returncode}, {len(png)} bytes): {shot_run.stderr.decode(errors='replace')}")
+        browser.screenshot(url, shot)
     print(f"ok: {len(expected)} host rows and {len(steps)} step rows in headless chromium, no console message; "
           f"screenshot {shot}")
 

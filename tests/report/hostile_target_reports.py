@@ -17,6 +17,9 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report_lab import hostile_lab  # noqa: E402
+
 HOSTILE = "start\x00\x01\x07\x08\x0b\x0c\x1b[2J\x1b]0;owned\x07\x7f\x85\x9b\ufffe\uffff\r\n\tend"
 
 
@@ -38,17 +41,7 @@ def no_controls(name, data, allowed=b"\n"):
 def main():
     smharden, profile = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory(prefix="smharden-hostile-") as tmp:
-        env = dict(os.environ, SMHARDEN_STATE_DIR=os.path.join(tmp, "state"))
-        lab = os.path.join(tmp, "lab")
-        subprocess.run([smharden, "lab", "init", lab], check=True, env=env, capture_output=True)
-        path = os.path.join(lab, "smartermail", "ip-access-whitelist.json")
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-        for entry in doc["ipAccessList"]:
-            entry["description"] = HOSTILE
-            entry["bypass"] = True
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False)
+        lab, env = hostile_lab(smharden, tmp, HOSTILE)
         reports = {ext: os.path.join(tmp, "report." + ext) for ext in ("xml", "json", "txt")}
         cmd = [smharden, "check", "--profile", profile, "--target", "lab:" + lab, "--only", "sm-relay"]
         for file in reports.values():

@@ -16,13 +16,12 @@ import hashlib
 import html.parser
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report_lab import HOSTILE, WAIVER_EXPIRES, check_with_reports, fail, skip  # noqa: E402
+from headless_chromium import Browser, chromium_or_skip  # noqa: E402
+from report_lab import HOSTILE, WAIVER_EXPIRES, check_with_reports, fail  # noqa: E402
 
 
 class Dom(html.parser.HTMLParser):
@@ -57,19 +56,9 @@ class Dom(html.parser.HTMLParser):
             self.shown += data
 
 
-def chromium_binary():
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
 def main():
     smharden, profile, artifacts = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
-    chromium = chromium_binary()
-    if chromium is None:
-        skip("chromium is not installed (Debian package: chromium)")
+    chromium = chromium_or_skip()
     os.makedirs(artifacts, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="smharden-html-") as tmp:
         page = os.path.join(artifacts, "report.html")
@@ -86,18 +75,11 @@ def main():
         if re.search(r"https?://", source):
             fail("the report names a network resource")
 
-        common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--user-data-dir=" + os.path.join(tmp, "profile"), "--enable-logging=stderr", "--v=0"]
+        browser = Browser(chromium, tmp)
         url = "file://" + page
-        dom_run = subprocess.run(common + ["--dump-dom", url], capture_output=True, timeout=180)
-        if dom_run.returncode != 0:
-            fail(f"chromium --dump-dom exited {dom_run.returncode}: {dom_run.stderr.decode(errors='replace')}")
-        console = [line for line in dom_run.stderr.decode(errors="replace").splitlines() if ":CONSOLE" in line]
-        if console:
-            fail("console messages while loading the report:\n" + "\n".join(console))
-
+        text = browser.dom(url, "the report")
         dom = Dom()
-        dom.feed(dom_run.stdout.decode("utf-8"))
+        dom.feed(text)
         expected = [(s["id"], s["status"]) for s in report["steps"]]
         if dom.step_rows != expected:
             fail(f"the DOM has step rows {dom.step_rows}, the report has steps {expected}")
@@ -107,15 +89,13 @@ def main():
             fail(f"injected markup became elements: scripts {dom.tags.get('script')}, img {dom.tags.get('img')}, "
                  f"resource attributes {dom.resource_attrs}")
         # With #attention the script hides the steps that need no attention.
-        hidden_run = subprocess.run(common + ["--dump-dom", url + "#attention"], capture_output=True, timeout=180)
         attention = Dom()
-        attention.feed(hidden_run.stdout.decode("utf-8"))
+        attention.feed(browser.dom(url + "#attention", "the report with #attention"))
         need = [s for s in expected if s[1] not in ("compliant", "applied", "skipped")]
         if attention.shown.strip() != f"{len(need)} of {len(expected)} steps shown" or \
                 len(attention.hidden_rows) != len(expected) - len(need):
             fail(f"#attention: {attention.shown!r}, {len(attention.hidden_rows)} rows hidden, {len(need)} need attention")
 
-        text = dom_run.stdout.decode("utf-8")
         if "&lt;script&gt;alert(1)&lt;/script&gt;" not in text:
             fail("the hostile whitelist description is not shown as text")
         if WAIVER_EXPIRES not in text:
@@ -124,16 +104,7 @@ def main():
             fail("the hostile text lost its end")
 
         shot = os.path.join(artifacts, "report.png")
-        if os.path.exists(shot):
-            os.remove(shot)
-        shot_run = subprocess.run(common + ["--screenshot=" + shot, "--window-size=1280,2400", url],
-                                  capture_output=True, timeout=180)
-        png = b""
-        if os.path.exists(shot):
-            with open(shot, "rb") as f:
-                png = f.read()
-        if shot_run.returncode != 0 or not png.startswith(b"\x89PNG\r\n\x1a\n") or len(png) < 10000:
-            fail(f"no screenshot ({shot_run.returncode}, {len(png)} bytes): {shot_run.stderr.decode(errors='replace')}")
+        browser.screenshot(url, shot)
     print(f"ok: {len(expected)} step rows in headless chromium, no console message; screenshot {shot}")
 
 

@@ -28,7 +28,9 @@ def skip(message):
     raise SystemExit(77)
 
 
-def check_with_reports(smharden, profile, tmp, args):
+def hostile_lab(smharden, tmp, text):
+    """A fresh lab in TMP whose whitelist entries all carry TEXT as description and bypass
+    SMTP authentication; returns the lab folder and the environment (its own state folder)."""
     env = dict(os.environ, SMHARDEN_STATE_DIR=os.path.join(tmp, "state"))
     lab = os.path.join(tmp, "lab")
     subprocess.run([smharden, "lab", "init", lab], check=True, env=env, capture_output=True)
@@ -36,10 +38,15 @@ def check_with_reports(smharden, profile, tmp, args):
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
     for entry in doc["ipAccessList"]:
-        entry["description"] = HOSTILE
+        entry["description"] = text
         entry["bypass"] = True
     with open(path, "w", encoding="utf-8") as f:
         json.dump(doc, f, ensure_ascii=False)
+    return lab, env
+
+
+def check_with_reports(smharden, profile, tmp, args):
+    lab, env = hostile_lab(smharden, tmp, HOSTILE)
 
     base = [smharden, "check", "--target", "lab:" + lab]
     first = subprocess.run(base + ["--profile", profile, "--format", "json"], env=env, capture_output=True)

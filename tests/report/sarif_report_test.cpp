@@ -48,7 +48,7 @@ TEST_CASE("sarif report: one run of smharden with a rule per step and per findin
   CHECK(run["invocations"][0]["startTimeUtc"] == "2026-12-03T07:25:00Z");
 }
 
-TEST_CASE("sarif report: open findings are results with a level from their severity; waived ones are suppressed",
+TEST_CASE("sarif report: open findings are results with a level from their severity, waived ones are suppressed",
           "[report][sarif]") {
   const json run = json::parse(render_sarif(every_status_report()))["runs"][0];
   const json open = results_for(run, "drift-step/f1");

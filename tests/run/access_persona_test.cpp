@@ -159,3 +159,25 @@ TEST_CASE("persona: relay without auth is never claimed for the relay apps by th
   }
   CHECK(smharden::util::read_file(whitelist) == before);
 }
+
+TEST_CASE("persona: sm-relay keeps both apps relaying, the firewall keeps 9998 for loopback and management",
+          "[access][persona]") {
+  persona p;
+  const cli_result applied =
+      p.home.cli().run({"apply", "--profile", (p.home.root() / "persona.json").string(), "--target", p.home.target(),
+                        "--only", "sm-relay,firewall", "--format", "json", "--yes"});
+  INFO(applied.err);
+  REQUIRE(applied.exit_code == 3);  // the lab's old scanner entry still bypasses auth: the operator's call
+  const json r = applied.out_json();
+  CHECK(step_of(r, "sm-relay")["status"] == "drift");
+  CHECK(step_of(r, "sm-relay")["changes"].size() == 3);  // Allow Relay, and one whitelist entry per app
+  CHECK(step_of(r, "firewall")["status"] == "applied");
+  // The lab's relay is "local_domains" (unknown who relays without auth); after: exactly the bypass entries.
+  CHECK(cell(r, "relay_apps", "smtp_relay") == "unknown -> yes");
+  CHECK(cell(r, "webmail_users", "smtp_relay") == "unknown -> no");
+  CHECK(cell(r, "management", "port_9998") == "yes -> yes");
+  CHECK(cell(r, "webmail_users", "port_9998") == "yes -> no");
+  const std::string whitelist = smharden::util::read_file(p.home.lab() / "smartermail" / "ip-access-whitelist.json");
+  CHECK(whitelist.find("198.51.100.10") != std::string::npos);
+  CHECK(whitelist.find("198.51.100.11") != std::string::npos);
+}

@@ -2,14 +2,13 @@
 // restores, idempotent and --only rollbacks, automatic rollback on a failed
 // step or health probe, --no-auto-rollback, --no-restart, the lockout guard
 // and interrupts.
-#include <httplib.h>
 #include <signal.h>
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <thread>
 
 #include "cli_lab.hpp"
+#include "fake_webmail.hpp"
 #include "lab_files.hpp"
 #include "temp_dir.hpp"
 
@@ -86,31 +85,7 @@ bool tree_contains(const path& root, const std::string& needle) {
   return false;
 }
 
-/// cpp-httplib answering `status` on 127.0.0.1 (the webmail the health probe checks).
-class webmail {
- public:
-  explicit webmail(int status) {
-    server_.Get("/", [status](const httplib::Request&, httplib::Response& res) { res.status = status; });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~webmail() {
-    server_.stop();
-    thread_.join();
-  }
-  json health() const {
-    return {{"webmail",
-             {{"url", "http://127.0.0.1:" + std::to_string(port_) + "/"},
-              {"expect_status", {200, 302}},
-              {"timeout_ms", 3000}}},
-            {"attempts", 1}};
-  }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-};
+using webmail = smharden::test::fake_webmail;
 
 }  // namespace
 

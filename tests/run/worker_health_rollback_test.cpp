@@ -3,13 +3,11 @@
 // loads no plugin, finishes the run when the worker dies there: a worker that
 // crashes in the probe path, or part way through its automatic rollback,
 // still ends in a complete rollback, exit 4, and a true history.
-#include <httplib.h>
 #include <signal.h>
 #include <catch2/catch.hpp>
 
-#include <thread>
-
 #include "cli_lab.hpp"
+#include "fake_webmail.hpp"
 #include "lab_files.hpp"
 
 using nlohmann::json;
@@ -18,31 +16,7 @@ using std::filesystem::path;
 
 namespace {
 
-/// cpp-httplib answering `status` on 127.0.0.1 (the webmail the health probe checks).
-class webmail {
- public:
-  explicit webmail(int status) {
-    server_.Get("/", [status](const httplib::Request&, httplib::Response& res) { res.status = status; });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~webmail() {
-    server_.stop();
-    thread_.join();
-  }
-  json health() const {
-    return {{"webmail",
-             {{"url", "http://127.0.0.1:" + std::to_string(port_) + "/"},
-              {"expect_status", {200, 302}},
-              {"timeout_ms", 3000}}},
-            {"attempts", 1}};
-  }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-};
+using webmail = smharden::test::fake_webmail;
 
 struct probed_lab {
   smharden::test::cli_lab home{"smharden-worker-probe", SAFETY_PLUGIN_DIR};

@@ -120,7 +120,7 @@ TEST_CASE("event log: the ids are distinct and stable") {
   CHECK(static_cast<int>(event_id::override_used) == 1030);
 }
 
-TEST_CASE("event log: a long text is cut; through the audit log it is redacted and on one line") {
+TEST_CASE("event log: a long text is cut, through the audit log it is redacted and on one line") {
   const auto long_one = mapped("apply", "override", {{"what", std::string(20000, 'x')}});
   CHECK(long_one.text.size() < 9000);
   CHECK_THAT(long_one.text, Catch::EndsWith("[...]"));

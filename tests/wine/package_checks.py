@@ -33,22 +33,12 @@ import subprocess
 import sys
 import zipfile
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from wine_checks import fail, load  # noqa: E402
+
 LICENCES = ["nlohmann-json", "CLI11", "valijson", "boost", "fmt", "spdlog", "pugixml",
             "mingw-w64-crt-and-winpthreads", "gcc-runtime-libstdc++-libgcc"]
 MINGW_RUNTIME = {"libstdc++-6.dll", "libgcc_s_seh-1.dll", "libwinpthread-1.dll"}
-
-
-def fail(message):
-    print(f"FAIL: {message}")
-    sys.exit(1)
-
-
-def load(path):
-    text = pathlib.Path(path).read_bytes().decode("utf-8")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        fail(f"{path} is not JSON ({e}); first 400 characters:\n{text[:400]}")
 
 
 def expected_plugins(repo):

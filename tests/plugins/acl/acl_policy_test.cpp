@@ -66,7 +66,7 @@ TEST_CASE("acl: an ACE without inheritance or a deny ACE does not count", "[wind
   CHECK(d.grant.empty());
 }
 
-TEST_CASE("acl: the install folder comes first, given or detected; unknown is a manual finding",
+TEST_CASE("acl: the install folder comes first, given or detected, unknown is a manual finding",
           "[windows][plugins][acl]") {
   const json located = {{"found", true}, {"service_name", "SmarterMail"}, {"install_dir", "D:\\SmarterMail"}};
   auto list = smharden::acl::effective_folders(json::object(), located);

@@ -39,7 +39,7 @@ const smharden::finding* find(const step::plan& p, const std::string& id) {
 
 }  // namespace
 
-TEST_CASE("a fresh server exposes 9998 to everyone; the plan allows management and blocks the rest",
+TEST_CASE("a fresh server exposes 9998 to everyone, the plan allows management and blocks the rest",
           "[plugins][firewall]") {
   const auto p = step::make_plan(json::object(), {fresh_listing(), {"203.0.113.0/24"}});
   const auto* f = find(p, "port-9998-open");
@@ -63,6 +63,26 @@ TEST_CASE("a fresh server exposes 9998 to everyone; the plan allows management a
   CHECK(find(p, "port-80-open") == nullptr);  // webmail's public port is not this step's
 }
 
+TEST_CASE("the access guard hears who reaches 9998 before and after the rules", "[plugins][firewall]") {
+  const auto p = step::make_plan(json::object(), {fresh_listing(), {"203.0.113.0/24"}});
+  REQUIRE(p.access_request.is_object());
+  CHECK(p.access_request["step"] == "firewall");
+  const json& surface = p.access_request["surfaces"]["port_9998"];
+  CHECK(surface["before"]["default"] == "deny");
+  CHECK(surface["before"]["allow"] == json({"0.0.0.0/0", "::/0"}));
+  CHECK(surface["after"] == json({{"allow", {"127.0.0.0/8", "203.0.113.0/24", "::1"}}, {"default", "deny"}}));
+
+  json local_subnet = fresh_listing();
+  local_subnet["rules"].push_back(rule("Admin LAN", "Admin", "allow", "9998", "LocalSubnet"));
+  const auto q = step::make_plan(json::object(), {local_subnet, {"203.0.113.0/24"}});
+  CHECK(q.access_request["surfaces"]["port_9998"]["before"].contains("unknown"));
+  CHECK(q.access_request["surfaces"]["port_9998"]["after"].contains("unknown"));  // the rule stays
+
+  const auto no_9998 =
+      step::make_plan({{"ports", json::array()}, {"admin_ports", {8443}}}, {fresh_listing(), {"203.0.113.0/24"}});
+  CHECK(no_9998.access_request.is_null());
+}
+
 TEST_CASE("with the two rules in place the step is compliant and plans nothing", "[plugins][firewall]") {
   const std::vector<std::string> mgmt = {"203.0.113.0/24"};
   const json listing = with_rules(fresh_listing(), step::desired_rules({9998}, mgmt));
@@ -72,7 +92,7 @@ TEST_CASE("with the two rules in place the step is compliant and plans nothing",
   CHECK(p.remove.empty());
 }
 
-TEST_CASE("admin_ports join the rules; a changed management range replaces them; stale own rules go",
+TEST_CASE("admin_ports join the rules, a changed management range replaces them, stale own rules go",
           "[plugins][firewall]") {
   json listing = with_rules(fresh_listing(), step::desired_rules({9998}, {"203.0.113.0/24"}));
   listing["rules"].push_back(rule("smharden: old", "smharden", "allow", "8443", "*"));

@@ -25,8 +25,7 @@ TEST_CASE("iis-ip: the access request carries the restrictions before and after"
     CHECK(s[name]["after"] ==
           json({{"rules", {{{"range", "203.0.113.0/24"}, {"action", "allow"}}}}, {"default", "deny"}}));
   }
-  const json domain = {{"allow_unlisted", true},
-                       {"entries", {{{"domain_name", "example.test"}, {"allowed", false}}}}};
+  const json domain = {{"allow_unlisted", true}, {"entries", {{{"domain_name", "example.test"}, {"allowed", false}}}}};
   const auto q = ip::make_plan(params, json::array({"203.0.113.0/24"}), installed, domain, dynamic_off);
   CHECK(q.access_request["surfaces"]["webmail"]["before"].contains("unknown"));
 }

@@ -62,7 +62,7 @@ TEST_CASE("service: a missing service is reported, not guessed", "[windows][plug
   CHECK_FALSE(p.set_logon);
 }
 
-TEST_CASE("service: an empty service_name takes the detected service; none detected is a manual finding",
+TEST_CASE("service: an empty service_name takes the detected service, none detected is a manual finding",
           "[windows][plugins][service]") {
   const json located = {{"found", true}, {"service_name", "SmarterMail"}, {"install_dir", "D:\\SM"}};
   CHECK(smharden::service_step::resolve_service_name(json::object(), located)["service_name"] == "SmarterMail");

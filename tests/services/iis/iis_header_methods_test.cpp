@@ -89,7 +89,7 @@ TEST_CASE("iis.headers.set adds, replaces an inherited value, and is idempotent"
   CHECK_THROWS_AS(f.call("iis.headers.restore", {{"site", "SmarterMail"}, {"xml", "<ipSecurity />"}}), service_error);
 }
 
-TEST_CASE("iis.hsts.set writes only differing attributes of the site's <hsts>; its undo restores the file",
+TEST_CASE("iis.hsts.set writes only differing attributes of the site's <hsts>, its undo restores the file",
           "[iis][hsts]") {
   const std::string original = lab_text();
   iis_fixture f(original);
@@ -118,7 +118,7 @@ TEST_CASE("iis.hsts.set writes only differing attributes of the site's <hsts>; i
   CHECK_THROWS_AS(f.call("iis.hsts.set", {{"site", "SmarterMail"}, {"max_age", -1}}), service_error);
 }
 
-TEST_CASE("iis.hsts: the schema file beside the config decides; an offline copy without one cannot tell",
+TEST_CASE("iis.hsts: the schema file beside the config decides, an offline copy without one cannot tell",
           "[iis][hsts]") {
   iis_fixture offline(lab_text(), smharden::services::target_kind::offline);
   CHECK(offline.call("iis.hsts.get", {{"site", "SmarterMail"}})["supported"].is_null());

@@ -84,7 +84,7 @@ TEST_CASE("cli firewall: 9998 open -> apply -> compliant -> rollback restores th
   CHECK(smharden::util::read_file(f.file()) == original);
 }
 
-TEST_CASE("cli firewall: no management range is refused and writes nothing; loopback_only applies",
+TEST_CASE("cli firewall: no management range is refused and writes nothing, loopback_only applies",
           "[windows][firewall][cli]") {
   firewall_cli f;
   const std::string original = smharden::util::read_file(f.file());

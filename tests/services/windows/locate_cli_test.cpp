@@ -64,7 +64,7 @@ TEST_CASE("cli locate: the baseline finds a renamed service and a moved install 
   CHECK(service["findings"][0]["title"].get<std::string>().find("SmarterMail100 service") != std::string::npos);
 }
 
-TEST_CASE("cli locate: nothing detected is a manual finding; the profile's names override", "[windows][locate][cli]") {
+TEST_CASE("cli locate: nothing detected is a manual finding, the profile's names override", "[windows][locate][cli]") {
   locate_cli f;
   f.move_install("SmarterMail100", "D:\\SmarterMail 100");
   json s = json::parse(smharden::util::read_file(f.state_file()));

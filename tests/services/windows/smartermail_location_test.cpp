@@ -61,7 +61,7 @@ json locate_with(const std::map<std::string, std::string>& services) {
 
 }  // namespace
 
-TEST_CASE("windows.smartermail.locate on the lab: the recorded service and folder; renamed; none; two",
+TEST_CASE("windows.smartermail.locate on the lab: the recorded service and folder, renamed, none, two",
           "[windows][locate]") {
   smharden::test::windows_lab lab;
   const json r = lab.call("windows.smartermail.locate");

@@ -6,7 +6,7 @@
 
 using namespace smharden::services::windows::win32;
 
-TEST_CASE("directions, actions and protocols round-trip; unknown values stay visible", "[win32][firewall]") {
+TEST_CASE("directions, actions and protocols round-trip, unknown values stay visible", "[win32][firewall]") {
   for (const char* d : {"in", "out"}) CHECK(direction_name(*direction_code(d)) == d);
   for (const char* a : {"allow", "block"}) CHECK(action_name(*action_code(a)) == a);
   for (const char* p : {"tcp", "udp", "any"}) CHECK(protocol_name(*protocol_code(p)) == p);
