@@ -173,7 +173,7 @@ core::run_options prepare(cli_context& ctx, const run_command_options& o, core::
   // A bad health setting is found before anything changes.
   if (mode == core::run_mode::apply) {
     opts.health =
-        core::health_config(nlohmann::json::parse(plan.prof.health.dump()),
+        core::health_config(nlohmann::json(plan.prof.health),
                             plan.prof.chain.empty() ? o.profile : plan.prof.chain.back().string(), opts.target);
   }
   return opts;

@@ -71,6 +71,17 @@ std::vector<std::string> control_character_problems(const step_config& step) {
     if (auto c = first_control(name)) report(name, pointer, *c, "a parameter name");
     pending.push_back({&value, pointer, name});
   }
+  // A string child is checked in place: its pointer is spelled only when it holds a control character
+  // (a 10,000-entry list then costs no allocation per entry).
+  const auto visit = [&](const item& parent, const ordered_json& child, const auto& token) {
+    if (child.is_string()) {
+      if (auto c = first_control(child.get_ref<const std::string&>())) {
+        report(parent.top, pointer_append(parent.pointer, token()), *c, "a string");
+      }
+    } else if (child.is_structured()) {
+      pending.push_back({&child, pointer_append(parent.pointer, token()), parent.top});
+    }
+  };
   while (!pending.empty()) {
     item it = std::move(pending.back());
     pending.pop_back();
@@ -78,13 +89,12 @@ std::vector<std::string> control_character_problems(const step_config& step) {
       if (auto c = first_control(it.value->get_ref<const std::string&>())) report(it.top, it.pointer, *c, "a string");
     } else if (it.value->is_object()) {
       for (const auto& [key, child] : it.value->items()) {
-        const std::string pointer = pointer_append(it.pointer, key);
-        if (auto c = first_control(key)) report(it.top, pointer, *c, "a key");
-        pending.push_back({&child, pointer, it.top});
+        if (auto c = first_control(key)) report(it.top, pointer_append(it.pointer, key), *c, "a key");
+        visit(it, child, [&key = key] { return key; });
       }
     } else if (it.value->is_array()) {
       for (std::size_t i = 0; i < it.value->size(); ++i) {
-        pending.push_back({&(*it.value)[i], pointer_append(it.pointer, std::to_string(i)), it.top});
+        visit(it, (*it.value)[i], [i] { return std::to_string(i); });
       }
     }
   }

@@ -284,7 +284,7 @@ struct step_problem {
 };
 
 void validate_step(const step_config& step, const json& schema_json, std::vector<step_problem>& out) {
-  const json params = apply_schema_defaults(json::parse(step.params.dump()), schema_json);
+  const json params = apply_schema_defaults(json(step.params), schema_json);
   std::vector<std::string> param_order;
   for (const auto& [name, value] : step.params.items()) param_order.push_back(name);
 

@@ -28,7 +28,7 @@ run_plan plan_run(const plugin_registry& plugins, profile prof, const selection&
 
   for (const auto& id : plan.order) {
     const step_config* cfg = prof.find_step(id);
-    const nlohmann::json given = cfg != nullptr ? nlohmann::json::parse(cfg->params.dump()) : nlohmann::json::object();
+    const nlohmann::json given = cfg != nullptr ? nlohmann::json(cfg->params) : nlohmann::json::object();
     plan.params[id] = apply_schema_defaults(given, schemas.at(id));
   }
   plan.prof = std::move(prof);
