@@ -21,8 +21,9 @@ json relay_reach_policy(const std::string& allow_relay, const json& entries) {
     }
     const std::string ip = e.value("ip", "");
     if (!common::parse_ip_range(ip)) {
-      return {{"unknown", "whitelist entry \"" + ip + "\" bypasses SMTP authentication but is not an address, CIDR "
-                          "block or range smharden reads"}};
+      return {{"unknown", "whitelist entry \"" + ip +
+                              "\" bypasses SMTP authentication but is not an address, CIDR "
+                              "block or range smharden reads"}};
     }
     allow.push_back(ip);
   }

@@ -44,7 +44,8 @@ TEST_CASE("sm-relay access: closing the relay keeps the relay apps, whose entrie
 TEST_CASE("sm-relay access: remove_unlisted_bypass takes relaying from an undeclared entry", "[smartermail][policy]") {
   const json relay_now = {{"allow_relay", "nobody"}};
   const json white = {{"entries", {entry("127.0.0.1", true), entry("203.0.113.25", true)}}};
-  const auto p = relay::make_plan(relay_now, white, {{"allowed_bypass_ips", {"127.0.0.1"}}, {"remove_unlisted_bypass", true}});
+  const auto p =
+      relay::make_plan(relay_now, white, {{"allowed_bypass_ips", {"127.0.0.1"}}, {"remove_unlisted_bypass", true}});
   const json surface = relay::access_request(relay_now, white, p)["surfaces"]["smtp_relay"];
   CHECK(surface["before"]["allow"] == json({"127.0.0.1", "203.0.113.25"}));
   CHECK(surface["after"]["allow"] == json({"127.0.0.1"}));
