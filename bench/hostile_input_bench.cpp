@@ -318,9 +318,13 @@ int main(int argc, char** argv) {
     const std::vector<std::string> cmd = c.prepare();
     const outcome o = run(cmd);
     const double rss_mb = static_cast<double>(o.max_rss_kb) / 1024.0;
-    // Refused: a clean error exit (1 for target data, 2 for a profile). Accepted: a result (0, or 3 for drift).
+    // Refused: a clean error exit (1 for target data, 2 for a profile); during apply, target data is read by
+    // the step that needs it, so bad data fails that step (exit 4, the run rolled back). Accepted: a result
+    // (0, or 3 for drift).
     const bool refused = c.expect == "refused";
-    const bool met = refused ? (o.status == "exit 1" || o.status == "exit 2") && o.wall_ms < 500 && rss_mb < 100
+    const bool apply = std::find(cmd.begin(), cmd.end(), "apply") != cmd.end();
+    const bool clean_refusal = o.status == "exit 1" || o.status == "exit 2" || (apply && o.status == "exit 4");
+    const bool met = refused ? clean_refusal && o.wall_ms < 500 && rss_mb < 100
                              : (o.status == "exit 0" || o.status == "exit 3") && o.wall_ms < 2000;
     std::printf("%-30s %9s %12s %10.0f %9.1f %8s  %s\n", c.name.c_str(), c.expect.c_str(), o.status.c_str(), o.wall_ms,
                 rss_mb, input_mb(cmd).c_str(), met ? "met" : "MISSED");
