@@ -269,3 +269,18 @@ TEST_CASE("rotate: a run killed at every point of the rotation is completed by t
     for (const auto& rec : rerun_records) CHECK(rec.dump().find(pending) == std::string::npos);
   }
 }
+
+TEST_CASE("rotate: the removed reset_password and update_password are refused, naming the flag",
+          "[run][rotation][cli]") {
+  smharden::test::cli_lab home{"smharden-rotation-params", {}, false};
+  for (const auto& [step, param] : std::vector<std::pair<std::string, std::string>>{
+           {"accounts", "reset_password"}, {"iis-identity", "update_password"}}) {
+    INFO(step << "." << param);
+    json profile = rotation_profile();
+    profile["steps"][step]["params"][param] = true;
+    const path file = home.write_json("old.json", profile);
+    const cli_result r = home.cli().run({"validate", file.string()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(param) && Catch::Contains("--rotate-service-password"));
+  }
+}
