@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 
@@ -268,6 +269,33 @@ TEST_CASE("rotate: a run killed at every point of the rotation is completed by t
     CHECK(count_type(rerun_records, "rotation_end") == 1);
     for (const auto& rec : rerun_records) CHECK(rec.dump().find(pending) == std::string::npos);
   }
+
+  // A crash of the worker alone: the supervisor rolls the run back automatically, which keeps what
+  // the rotation set and leaves the pending file; the next rotation completes it.
+  const auto at_service = std::find_if(points.begin(), points.end(), [](const point& p) {
+    return p.what.find("windows.service.set_logon") != std::string::npos;
+  });
+  REQUIRE(at_service != points.end());
+  fresh_lab();
+  const cli_result crashed = host.run(r.apply_args(true), {{at_service->variable, std::to_string(at_service->n)},
+                                                           {"SMHARDEN_TEST_KILL_WORKER_ONLY", "1"}});
+  INFO(crashed.out << crashed.err);
+  REQUIRE(crashed.signal == 0);
+  CHECK(crashed.exit_code == 4);
+  const json cj = crashed.out_json();
+  // Nothing else changed in the run: the automatic rollback has nothing to undo and says what it kept.
+  CHECK_THAT(cj["rollback"]["notices"].dump(), Catch::Contains("rotated the service password"));
+  CHECK(cj["rollback"]["rotation_kept"].size() >= 2);  // the user and the service's logon
+  const std::string pending = pending_password(r.home.state());
+  const lab_passwords kept = read_passwords(r.home.lab());
+  CHECK(user_hash_is(kept.user, pending));
+  CHECK(user_hash_is(kept.service, pending));
+  const cli_result rerun = r.apply(true);
+  INFO(rerun.out << rerun.err);
+  REQUIRE(rerun.exit_code == 0);
+  require_all_hold(r.home.lab(), pending);
+  CHECK(read_passwords(r.home.lab()).service_state == "running");
+  CHECK_FALSE(fs::exists(r.home.state() / "rotation-pending.json"));
 }
 
 TEST_CASE("rotate: the removed reset_password and update_password are refused, naming the flag",
