@@ -238,8 +238,8 @@ void end_rotation(run_context& ctx, const rotation::scope& scope, journal::journ
   rotation::remove_pending(ctx.state_dir);
   report.extra["rotation"]["complete"] = true;
   report.notices.push_back(fmt::format(
-      "service password rotated: {} now share a new password (secret \"{}\"; not shown, not stored). A rollback "
-      "keeps it: the old password is not known",
+      "service password rotated: {} now share a new password (secret \"{}\"; never shown, and its pending copy is "
+      "removed). A rollback keeps it: the old password is not known",
       fmt::join(scope.steps, ", "), scope.secret));
 }
 
@@ -302,8 +302,13 @@ run_report run_check(run_context& ctx, const run_plan& plan, const run_options& 
   const std::string run_id = new_run_id();
   if (progress.run_started) progress.run_started(run_id, {});
   run_report report = eng.run(plan, check_opts, run_id, ctx.cancel, hooks_for(progress));
-  if (const auto pending = rotation::read_pending(ctx.state_dir)) {
-    report.notices.push_back(rotation::pending_refusal(*pending));
+  // A check changes nothing, so it only tells: an unreadable pending file is reported, not thrown.
+  try {
+    if (const auto pending = rotation::read_pending(ctx.state_dir)) {
+      report.notices.push_back(rotation::pending_refusal(*pending));
+    }
+  } catch (const std::exception& e) {
+    report.notices.emplace_back(ctx.redact.apply(e.what()));
   }
   return report;
 }

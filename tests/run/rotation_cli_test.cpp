@@ -254,6 +254,11 @@ TEST_CASE("rotate: a run killed at every point of the rotation is completed by t
     CHECK(plain.exit_code == 2);
     CHECK_THAT(plain.err, Catch::Contains("--rotate-service-password"));
     CHECK(smharden::test::lab_hashes(r.home.lab()) == lab_now);
+    // A check says so too, and changes nothing either.
+    const cli_result check =
+        r.home.cli().run({"check", "--format", "json", "--profile", r.profile.string(), "--target", r.home.target()});
+    CHECK_THAT(check.out, Catch::Contains("has not finished") && Catch::Contains("--rotate-service-password"));
+    CHECK(smharden::test::lab_hashes(r.home.lab()) == lab_now);
 
     const cli_result rerun = r.apply(true);
     INFO(rerun.out << rerun.err);
