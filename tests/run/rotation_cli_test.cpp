@@ -112,7 +112,7 @@ struct rotation_lab {
 
 }  // namespace
 
-TEST_CASE("rotate: user, service logon and app pool get one new password; journaled without it; rollback keeps it",
+TEST_CASE("rotate: user, service logon and app pool get one new password, journaled without it, and rollback keeps it",
           "[run][rotation][cli]") {
   rotation_lab r;
   const cli_result first = r.apply(false);
