@@ -30,7 +30,8 @@ std::filesystem::path temp_path_for(const std::filesystem::path& path) {
 }
 
 #ifdef _WIN32
-void write_and_replace(const std::filesystem::path& tmp, const std::filesystem::path& path, std::string_view content) {
+void write_and_replace(const std::filesystem::path& tmp, const std::filesystem::path& path, std::string_view content,
+                       bool /*owner_only: the folder's ACL decides on Windows*/ = false) {
   HANDLE h = CreateFileW(tmp.wstring().c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (h == INVALID_HANDLE_VALUE) {
     throw std::system_error(static_cast<int>(GetLastError()), std::system_category(), "cannot create " + tmp.string());
@@ -51,8 +52,10 @@ void write_and_replace(const std::filesystem::path& tmp, const std::filesystem::
   }
 }
 #else
-void write_and_replace(const std::filesystem::path& tmp, const std::filesystem::path& path, std::string_view content) {
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+void write_and_replace(const std::filesystem::path& tmp, const std::filesystem::path& path, std::string_view content,
+                       bool owner_only = false) {
+  // O_EXCL: a file planted at the temporary name is never written through; the mode is set at creation.
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, owner_only ? 0600 : 0644);
   if (fd < 0) fail(tmp, "cannot create");
   int err = write_all_and_sync(fd, content);
   if (::close(fd) != 0 && err == 0) err = errno;
@@ -75,6 +78,10 @@ void write_and_replace(const std::filesystem::path& tmp, const std::filesystem::
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
   write_and_replace(temp_path_for(path), path, content);
+}
+
+void write_private_file_atomic(const std::filesystem::path& path, std::string_view content) {
+  write_and_replace(temp_path_for(path), path, content, true);
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -13,6 +13,10 @@ namespace smharden::util {
 /// then `path` is unchanged.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+/// The same for a file only its owner may read: created with mode 0600 on POSIX (before any byte is
+/// written, so it is never readable by others); on Windows the folder's ACL applies.
+void write_private_file_atomic(const std::filesystem::path& path, std::string_view content);
+
 /// Reads a whole file; throws std::system_error naming the path.
 std::string read_file(const std::filesystem::path& path);
 

@@ -18,7 +18,9 @@ const std::map<std::string, std::string>& examples() {
       {"validate", "  smharden validate profiles/baseline.json"},
       {"graph", "  smharden graph --profile profiles/baseline.json --format mermaid"},
       {"check", "  smharden check --profile profiles/baseline.json --target lab:./lab --report check.json"},
-      {"apply", "  smharden apply --profile profiles/baseline.json --only acl --with-deps --yes"},
+      {"apply",
+       "  smharden apply --profile profiles/baseline.json --only acl --with-deps --yes\n"
+       "  smharden apply --profile profiles/baseline.json --rotate-service-password --yes"},
       {"lab", "  smharden lab init ./lab"},
       {"lab init", "  smharden lab init ./lab && smharden check --profile profiles/baseline.json --target lab:./lab"},
       {"rollback", "  smharden rollback --last\n  smharden rollback 20260101T120000Z-1a2b3c --only acl"},

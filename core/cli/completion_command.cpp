@@ -21,7 +21,7 @@ struct command_tree {
 
 void option_words(const CLI::App& app, std::vector<std::string>& words, std::set<std::string>& value_options) {
   for (const CLI::Option* opt : app.get_options()) {
-    if (opt->get_positional()) continue;
+    if (opt->get_positional() || opt->get_group().empty()) continue;  // hidden options are not offered
     const bool takes_value = opt->get_type_size_max() > 0;
     for (const auto& l : opt->get_lnames()) {
       words.push_back("--" + l);

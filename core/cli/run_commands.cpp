@@ -32,6 +32,7 @@ struct run_command_options {
   bool no_auto_rollback = false;
   bool allow_lockout_risk = false;
   bool allow_access_change = false;
+  bool rotate_service_password = false;
   unsigned wait_lock = 0;
 };
 
@@ -150,6 +151,8 @@ core::run_options prepare(cli_context& ctx, const run_command_options& o, core::
   opts.no_auto_rollback = o.no_auto_rollback;
   opts.allow_lockout_risk = o.allow_lockout_risk;
   opts.allow_access_change = o.allow_access_change;
+  // In apply's confirmation preview (a check) the rotation's findings show; only the apply sets anything.
+  opts.rotate_service_password = o.rotate_service_password;
   opts.target_spec = o.target;
   if (ctx.worker) {
     // The supervisor holds the run lock for the whole run and named the run it locked for.
@@ -274,7 +277,16 @@ void add_run_commands(CLI::App& app, cli_context& ctx) {
   static run_command_options check_opts;
   auto* check = app.add_subcommand("check", "Check the target against a profile; changes nothing (exit 3 on drift)");
   add_common(check, check_opts);
-  check->callback([&ctx] { run_command(ctx, check_opts, core::run_mode::check); });
+  // Accepted only to say why it is refused: a check never changes anything.
+  check->add_flag("--rotate-service-password", check_opts.rotate_service_password)->group("");
+  check->callback([&ctx] {
+    if (check_opts.rotate_service_password) {
+      throw core::usage_error(
+          "check --rotate-service-password: a check never changes anything; rotate with `smharden apply "
+          "--rotate-service-password`, whose confirmation shows what it changes");
+    }
+    run_command(ctx, check_opts, core::run_mode::check);
+  });
 
   static run_command_options apply_opts;
   auto* apply = app.add_subcommand("apply", "Apply what is missing, then verify; asks first unless --yes");
@@ -287,6 +299,9 @@ void add_run_commands(CLI::App& app, cli_context& ctx) {
                   "Apply allow-lists even when a management range would be excluded (recorded in the report)");
   apply->add_flag("--allow-access-change", apply_opts.allow_access_change,
                   "Apply even when a step takes access from an audience of the profile (recorded in the report)");
+  apply->add_flag("--rotate-service-password", apply_opts.rotate_service_password,
+                  "Set a new password (generated, or the password_secret you supply) on the service user, the "
+                  "service's logon and the IIS app pool, journaled; completes a rotation a failed run left pending");
   add_wait_lock(apply, apply_opts.wait_lock);
   apply->callback([&ctx] { run_command(ctx, apply_opts, core::run_mode::apply); });
 }

@@ -390,6 +390,15 @@ void validate_step(const step_config& step, const json& schema_json, std::vector
                                    : "one of the known parameters (" + fmt::format("{}", fmt::join(known, ", ")) + ")";
         e.found = fmt::format("\"{}\"", name);
         std::string suggestion = closest_match(name, known);
+        // A parameter the plugin removed: its manifest says what replaces it.
+        const json* removed =
+            tokens.empty() && schema_json.contains("x-smharden-removed") ? &schema_json["x-smharden-removed"] : nullptr;
+        if (removed != nullptr && removed->is_object() && removed->contains(name) && (*removed)[name].is_string()) {
+          e.expected = fmt::format("no \"{}\": this version of the plugin removed it", name);
+          e.fix = fmt::format("remove \"{}\": {}", name, (*removed)[name].get<std::string>());
+          emit(property_tokens, e);
+          continue;
+        }
         e.fix = suggestion.empty()
                     ? fmt::format("remove \"{}\" (`smharden describe {}` lists the parameters)", name, step.id)
                     : fmt::format("rename it to \"{}\" (did you mean \"{}\"?), or remove it", suggestion, suggestion);

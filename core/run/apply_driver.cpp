@@ -1,5 +1,6 @@
 #include "run/apply_driver.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "run/engine.hpp"
 #include "run/health_probe.hpp"
 #include "run/journal_observer.hpp"
+#include "run/password_rotation.hpp"
 #include "run/rollback.hpp"
 #include "run/run_lock.hpp"
 #include "run/target_session.hpp"
@@ -55,6 +57,7 @@ void record_run_start(journal::journal_observer& journal, const run_plan& plan, 
                                {"no_restart", opts.no_restart},
                                {"allow_lockout_risk", opts.allow_lockout_risk},
                                {"allow_access_change", opts.allow_access_change},
+                               {"rotate_service_password", opts.rotate_service_password},
                                {"started_at", utc_now_iso()},
                                {"started_ns", now_ns()}});
 }
@@ -158,6 +161,88 @@ void roll_back_failed_apply(run_context& ctx, const run_options& opts, journal::
   }
 }
 
+/// A new password from the target's CSPRNG (windows.random.password), through a session that writes nothing.
+std::string generate_password(run_context& ctx, const run_options& opts, std::size_t length) {
+  target_session session(opts.target, read_only_env(ctx, "the password rotation"));
+  const services::method* m = session.methods().find("windows.random.password");
+  if (m == nullptr) throw runtime_error("the target has no windows.random.password method: cannot rotate a password");
+  return m->invoke(json{{"length", length}}).at("password").get<std::string>();
+}
+
+/// Before any step: the rotation's password (the pending one, the operator's secret, or a new one) is
+/// on disk in the pending file and in the run's secrets, and rotation_start is journaled.
+void begin_rotation(run_context& ctx, const run_options& opts, const rotation::scope& scope,
+                    journal::journal_observer& journal, const std::string& run_id, run_report& report) {
+  std::optional<rotation::pending> pending = rotation::read_pending(ctx.state_dir);
+  std::string source;
+  if (pending) {
+    if (pending->secret != scope.secret) {
+      throw usage_error(fmt::format(
+          "{}: the pending rotation of run {} set secret \"{}\" but the profile's steps use \"{}\"; finish it "
+          "with the profile that started it",
+          rotation::cli_flag, pending->run_id, pending->secret, scope.secret));
+    }
+    source = "pending";
+    if (ctx.secrets.get(scope.secret) && *ctx.secrets.get(scope.secret) != pending->password) {
+      report.notices.push_back(fmt::format(
+          "the rotation started by run {} is completed with its own password; the secret \"{}\" you supplied is not "
+          "used",
+          pending->run_id, scope.secret));
+    }
+  } else {
+    rotation::pending fresh;
+    fresh.run_id = run_id;
+    fresh.secret = scope.secret;
+    fresh.started_at = utc_now_iso();
+    if (const auto supplied = ctx.secrets.get(scope.secret)) {
+      fresh.password = *supplied;
+      source = "supplied";
+    } else {
+      fresh.password = generate_password(ctx, opts, scope.password_length);
+      source = "generated";
+    }
+    ctx.secrets.note_sensitive(fresh.password);
+    rotation::write_pending(ctx.state_dir, fresh);
+    pending = std::move(fresh);
+  }
+  ctx.secrets.put(scope.secret, pending->password);
+  journal.record(
+      "rotation_start",
+      {{"secret", scope.secret}, {"steps", scope.steps}, {"password_from", source}, {"started_by", pending->run_id}});
+  report.extra["rotation"] = {{"secret", scope.secret},
+                              {"steps", scope.steps},
+                              {"password_from", source},
+                              {"started_by", pending->run_id},
+                              {"complete", false}};
+}
+
+/// After the steps: when every rotation step applied its part, rotation_end is journaled and the pending
+/// file removed (in that order: a run that dies between them leaves a rotation the next one completes).
+void end_rotation(run_context& ctx, const rotation::scope& scope, journal::journal_observer& journal,
+                  run_report& report) {
+  std::vector<std::string> missing;
+  for (const auto& id : scope.steps) {
+    const auto it =
+        std::find_if(report.steps.begin(), report.steps.end(), [&](const step_result& r) { return r.id == id; });
+    if (it == report.steps.end() || it->status != step_status::applied) missing.push_back(id);
+  }
+  if (!missing.empty()) {
+    report.extra["rotation"]["not_done"] = missing;
+    report.notices.push_back(fmt::format(
+        "the service password rotation is NOT complete ({} did not apply their part): the new password is kept in "
+        "the pending rotation file; run `smharden apply {}` again to finish it with the same password",
+        fmt::join(missing, ", "), rotation::cli_flag));
+    return;
+  }
+  journal.record("rotation_end", {{"secret", scope.secret}, {"steps", scope.steps}});
+  rotation::remove_pending(ctx.state_dir);
+  report.extra["rotation"]["complete"] = true;
+  report.notices.push_back(fmt::format(
+      "service password rotated: {} now share a new password (secret \"{}\"; never shown, and its pending copy is "
+      "removed). A rollback keeps it: the old password is not known",
+      fmt::join(scope.steps, ", "), scope.secret));
+}
+
 }  // namespace
 
 void note_interrupted(run_report& report, std::int64_t changes, bool at_once) {
@@ -216,7 +301,16 @@ run_report run_check(run_context& ctx, const run_plan& plan, const run_options& 
   engine eng(ctx.plugins, ctx.secrets, ctx.redact, ctx.log);
   const std::string run_id = new_run_id();
   if (progress.run_started) progress.run_started(run_id, {});
-  return eng.run(plan, check_opts, run_id, ctx.cancel, hooks_for(progress));
+  run_report report = eng.run(plan, check_opts, run_id, ctx.cancel, hooks_for(progress));
+  // A check changes nothing, so it only tells: an unreadable pending file is reported, not thrown.
+  try {
+    if (const auto pending = rotation::read_pending(ctx.state_dir)) {
+      report.notices.push_back(rotation::pending_refusal(*pending));
+    }
+  } catch (const std::exception& e) {
+    report.notices.emplace_back(ctx.redact.apply(e.what()));
+  }
+  return report;
 }
 
 run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& opts, const run_progress& progress) {
@@ -224,10 +318,17 @@ run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& 
   run_options apply_opts = opts;
   apply_opts.mode = run_mode::apply;
   const std::string run_id = opts.run_id.empty() ? new_run_id() : opts.run_id;
+  std::optional<rotation::scope> rotation_scope;
+  if (opts.rotate_service_password) rotation_scope = rotation::scope_of(plan);
   std::optional<run_lock> lock;
   if (!opts.locked_by_caller) {
     lock.emplace(lock_settings(ctx, run_id, "apply", opts.wait_lock));
     lock->lock_target(opts.target);
+  }
+  // Under the lock: no other apply is finishing the rotation meanwhile.
+  if (!opts.rotate_service_password) {
+    if (const auto pending = rotation::read_pending(ctx.state_dir))
+      throw usage_error(rotation::pending_refusal(*pending));
   }
   const journal::run_folder folder{journal::runs_dir(ctx.state_dir) / run_id};
   std::filesystem::create_directories(folder.dir);
@@ -241,7 +342,14 @@ run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& 
   engine eng(ctx.plugins, ctx.secrets, ctx.redact, ctx.log);
   run_report report;
   try {
+    run_report rotation_notes;
+    if (rotation_scope) begin_rotation(ctx, apply_opts, *rotation_scope, journal, run_id, rotation_notes);
     report = eng.run(plan, apply_opts, run_id, ctx.cancel, hooks);
+    for (auto& n : rotation_notes.notices) report.notices.push_back(std::move(n));
+    if (rotation_scope) {
+      report.extra["rotation"] = rotation_notes.extra["rotation"];
+      end_rotation(ctx, *rotation_scope, journal, report);
+    }
   } catch (const std::exception& e) {
     journal.record("run_end",
                    {{"outcome", "error"}, {"error", ctx.redact.apply(e.what())}, {"finished_at", utc_now_iso()}});

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "base/errors.hpp"
@@ -13,6 +14,7 @@
 #include "run/access_guard.hpp"
 #include "run/findings.hpp"
 #include "run/mutation_gate.hpp"
+#include "run/password_rotation.hpp"
 #include "run/plugin_call.hpp"
 #include "run/restarts.hpp"
 #include "run/target_session.hpp"
@@ -111,7 +113,9 @@ class engine_run {
   std::set<std::string> notices_;
   std::set<std::string> needed_as_dependency_;
   std::map<std::string, dependency_check> prechecked_;
-  std::string refusal_;  ///< set when the pre-flight refused every change
+  std::string refusal_;                      ///< set when the pre-flight refused every change
+  std::optional<rotation::scope> rotation_;  ///< --rotate-service-password
+  std::set<std::string> rotated_;            ///< rotation steps whose apply succeeded in this run
 };
 
 services::service_env engine_run::make_env() {
@@ -161,6 +165,13 @@ run_report engine_run::run(const std::string& run_id) {
   guard.current_step = [this] { return current_step_; };
   guard.notice = [this](const std::string& what) { notices_.insert(redact_.apply(what)); };
   register_access_guard(session_->methods(), std::move(guard));
+  if (opts_.rotate_service_password) rotation_ = rotation::scope_of(plan_);
+  rotation::register_status_method(session_->methods(), [this] {
+    const bool in_scope = rotation_ && std::find(rotation_->steps.begin(), rotation_->steps.end(), current_step_) !=
+                                           rotation_->steps.end();
+    return json{{"requested", in_scope && rotated_.count(current_step_) == 0},
+                {"password_secret", in_scope ? json(rotation_->secret) : json(nullptr)}};
+  });
   shared_.methods = &session_->methods();
   shared_.gate = opts_.mode == run_mode::apply ? &gate_ : nullptr;
   shared_.secrets = &secrets_;
@@ -366,6 +377,7 @@ void engine_run::apply_step(const loaded_plugin& p, smh_plugin_instance* inst, s
     session_->discard_step();
     return finish(step_status::failed, fmt::format("could not save the step's changes: {}", e.what()));
   }
+  if (rotation_) rotated_.insert(id);  // its part of the rotation is done: the verify must not ask again
   json after;
   std::string error;
   if (!check_step(p, inst, id, result.severity, after, error)) {

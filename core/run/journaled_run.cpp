@@ -69,6 +69,8 @@ journaled_run load_journaled_run(const run_folder& run) {
       if (it == out.files.end()) continue;
       it->second.steps.insert(r.value("step", ""));
       it->second.known_sha256.insert(string_or_empty(r, "sha256"));
+    } else if (type == "rotation_start") {
+      out.rotation = r;
     } else if (type == "run_end") {
       out.ended = true;
     }

@@ -42,6 +42,7 @@ struct journaled_run {
   std::vector<journaled_mutation> mutations;    ///< by seq
   std::map<std::string, journaled_file> files;  ///< by path
   std::set<std::string> steps;                  ///< every step with a mutation or a file
+  json rotation = nullptr;                      ///< the rotation_start record (--rotate-service-password), else null
   bool ended = false;                           ///< a run_end record exists
   bool torn_tail = false;
 

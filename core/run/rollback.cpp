@@ -414,6 +414,13 @@ rollback_result roll_back(core::run_context& ctx, const rollback_request& given,
   json report = {{"mode", "rollback"},       {"rolls_back", request.run_id}, {"only", request.only},
                  {"reason", request.reason}, {"undone", json::array()},      {"failed", json::array()},
                  {"files", json::array()},   {"restarts", json::array()}};
+  if (plan.run.rotation.is_object()) {
+    json kept = json::array();
+    for (const auto* m : plan.rotation_kept) {
+      kept.push_back({{"seq", m->seq}, {"step", m->step}, {"method", m->method}});
+    }
+    report["rotation_kept"] = std::move(kept);
+  }
   if (!plan.has_work()) return nothing_to_do(plan, request, std::move(report));
   const std::string spec = request.target_spec.empty() ? plan.run.start.value("target_spec", "") : request.target_spec;
   if (spec.empty()) {

@@ -6,6 +6,7 @@
 
 #include "base/errors.hpp"
 #include "run/journal_file.hpp"
+#include "run/password_rotation.hpp"
 #include "run/restart_table.hpp"
 
 namespace smharden::journal {
@@ -56,7 +57,18 @@ void read_earlier_rollbacks(rollback_plan& plan, const std::filesystem::path& st
   }
 }
 
+/// The steps of the run's password rotation (none when it rotated nothing).
+std::set<std::string> rotation_steps_of(const journaled_run& run) {
+  std::set<std::string> out;
+  if (!run.rotation.is_object()) return out;
+  for (const auto& s : run.rotation.value("steps", json::array())) {
+    if (s.is_string()) out.insert(s.get<std::string>());
+  }
+  return out;
+}
+
 void select_pending(rollback_plan& plan) {
+  const std::set<std::string> rotated = rotation_steps_of(plan.run);
   for (const auto& m : plan.run.mutations) {
     if (m.step == "engine") {
       if (core::restart_kind_of(m.method) && m.ok.value_or(true)) plan.restarts.push_back(&m);
@@ -64,10 +76,30 @@ void select_pending(rollback_plan& plan) {
     }
     if (!plan.only.empty() && plan.only.count(m.step) == 0) continue;
     if (plan.state.undone_seqs.count(m.seq) != 0) continue;
+    if (rotated.count(m.step) != 0 && core::rotation::carries_password(m.step, m.method)) {
+      plan.rotation_kept.push_back(&m);
+      continue;
+    }
     plan.pending.push_back(&m);
+  }
+  if (!rotated.empty()) {
+    plan.notices.push_back(fmt::format(
+        "run {} rotated the service password: the new password stays on the user, the service's logon and the app "
+        "pool ({} change(s) kept; the old password is not known, so a rotation cannot be rolled back). Every other "
+        "change is undone",
+        plan.run.folder.id(), plan.rotation_kept.size()));
   }
   for (const auto& [path, f] : plan.run.files) {
     if (plan.state.settled_files.count(path) != 0) continue;
+    // A file a rotation step wrote holds the new password: putting its old bytes back would undo the
+    // rotation (or half of it). Only the undo calls of the other changes run on it.
+    if (std::any_of(f.steps.begin(), f.steps.end(), [&](const std::string& s) { return rotated.count(s) != 0; })) {
+      plan.notices.push_back(fmt::format(
+          "{}: holds the rotated password; its bytes are not restored from the backup, only the undo calls of the "
+          "run's other changes ran on it",
+          path));
+      continue;
+    }
     if (!file_selected(f, plan.only, plan.run.ended)) {
       plan.notices.push_back(
           fmt::format("{}: also changed by steps outside --only (or the run did not finish); its bytes are not "

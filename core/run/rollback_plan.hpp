@@ -18,11 +18,13 @@
 namespace smharden::journal {
 
 struct rollback_plan {
-  journaled_run run;                                   ///< the apply run to undo
-  rollback_state state;                                ///< what earlier rollbacks undid
-  std::set<std::string> only;                          ///< steps to undo; empty = all
-  std::vector<const journaled_mutation*> pending;      ///< mutations left to undo, oldest first
-  std::vector<const journaled_mutation*> restarts;     ///< restarts the run did (step "engine")
+  journaled_run run;                                ///< the apply run to undo
+  rollback_state state;                             ///< what earlier rollbacks undid
+  std::set<std::string> only;                       ///< steps to undo; empty = all
+  std::vector<const journaled_mutation*> pending;   ///< mutations left to undo, oldest first
+  std::vector<const journaled_mutation*> restarts;  ///< restarts the run did (step "engine")
+  /// Changes that carried a rotated service password: never undone (password_rotation.hpp).
+  std::vector<const journaled_mutation*> rotation_kept;
   std::vector<const journaled_file*> pending_files;    ///< files left to compare / restore
   std::map<std::string, std::set<std::string>> known;  ///< per file: every state this run or its rollbacks left
   bool earlier_rollback_died = false;                  ///< its last writes may be unrecorded: trust the backups

@@ -21,6 +21,9 @@ struct run_options {
   bool no_auto_rollback = false;     ///< keep a failed apply's changes
   bool allow_lockout_risk = false;   ///< let plugins apply allow-lists that exclude management ranges
   bool allow_access_change = false;  ///< let steps take access from an audience of the profile (recorded)
+  /// --rotate-service-password: accounts, service and iis-identity set a new password (password_rotation.hpp).
+  /// A check with it (apply's confirmation preview) shows the rotation's findings and changes nothing.
+  bool rotate_service_password = false;
   /// --target as the operator gave it (a target file is journaled by its absolute path, so that
   /// rollback rebuilds the same target).
   std::string target_spec;

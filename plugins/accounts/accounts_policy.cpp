@@ -24,15 +24,21 @@ json with_defaults(const json& params) {
             {"description", "SmarterMail service account"},
             {"forbidden_groups", json::array({"Administrators"})},
             {"password_secret", "service_password"},
-            {"generated_password_length", 24},
-            {"reset_password", false}};
+            {"generated_password_length", 24}};
   if (params.is_object()) {
     for (const auto& [k, v] : params.items()) p[k] = v;
   }
   return p;
 }
 
-plan make_plan(const json& raw_params, const json& user) {
+finding rotation_finding(const std::string& what, const std::string& secret) {
+  return make_finding("password-rotation", "A new password for " + what + " was requested by --rotate-service-password",
+                      nullptr, "the rotation's new password (secret \"" + secret + "\")",
+                      "rotation requested by --rotate-service-password: apply sets the new password from secret \"" +
+                          secret + "\" (journaled; a rollback keeps it)");
+}
+
+plan make_plan(const json& raw_params, const json& user, bool rotation_requested) {
   const json params = with_defaults(raw_params);
   const std::string name = params["user_name"].get<std::string>();
   const std::string description = params["description"].get<std::string>();
@@ -54,6 +60,15 @@ plan make_plan(const json& raw_params, const json& user) {
                            nullptr,
                            {{"name", name}, {"description", description}, {"password_never_expires", true}}});
     return out;
+  }
+
+  if (rotation_requested) {
+    const std::string secret = params["password_secret"].get<std::string>();
+    out.set_password = true;
+    out.findings.push_back(rotation_finding("local user " + name, secret));
+    out.changes.push_back({"password-rotation",
+                           "set the rotated password of local user " + name + " (secret \"" + secret + "\")", nullptr,
+                           nullptr});
   }
 
   json update = {{"name", user.value("name", name)}};

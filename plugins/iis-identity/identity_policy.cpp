@@ -17,7 +17,7 @@ std::string canonical(std::string name) {
 
 bool same_account(const std::string& a, const std::string& b) { return canonical(a) == canonical(b); }
 
-plan make_plan(const json& params, const json& site, const json& pool) {
+plan make_plan(const json& params, const json& site, const json& pool, bool rotation_requested) {
   plan p;
   const std::string user = params.value("user_name", ".\\smartermail-svc");
   const std::string secret = params.value("password_secret", "service_password");
@@ -69,7 +69,17 @@ plan make_plan(const json& params, const json& site, const json& pool) {
                           "or set it again in IIS Manager.",
                           true});
   }
-  if (!drift && params.value("update_password", false)) drift = true;  // rotate the stored password on request
+  if (!drift && rotation_requested) {
+    drift = true;
+    p.findings.push_back(
+        {"password-rotation",
+         "A new password for app pool \"" + pool_name + "\" was requested by --rotate-service-password", "", nullptr,
+         "the rotation's new password (secret \"" + secret + "\")",
+         "rotation requested by --rotate-service-password: apply sets the pool's password again from "
+         "secret \"" +
+             secret + "\" (journaled; a rollback keeps it)",
+         true});
+  }
   if (drift) {
     p.set_identity =
         json{{"name", pool_name}, {"identity_type", "SpecificUser"}, {"user_name", user}, {"password_secret", secret}};

@@ -24,6 +24,7 @@ struct plan {
 bool same_account(const std::string& a, const std::string& b);
 
 /// `pool`: iis.app_pool.get's answer for the site's pool; `site`: iis.site.find's answer.
-plan make_plan(const json& params, const json& site, const json& pool);
+/// `rotation_requested`: run.rotation.status says a password rotation wants this step's part.
+plan make_plan(const json& params, const json& site, const json& pool, bool rotation_requested = false);
 
 }  // namespace smharden::iis_identity

@@ -27,6 +27,7 @@ step::observed observe(smharden::context& ctx, const json& params, const json& l
   }
   o.desired_account = ctx.call("windows.account.lookup", {{"name", step::logon_name(params)}});
   o.password_available = ctx.secret(params["password_secret"].get<std::string>()).has_value();
+  o.rotation_requested = ctx.call("run.rotation.status", json::object()).value("requested", false);
   return o;
 }
 

@@ -78,6 +78,21 @@ plan make_plan(const json& raw_params, const observed& o) {
   } else {
     same = win::same_account(have, want, "");
   }
+  if (same && o.rotation_requested) {
+    finding f;
+    f.id = "password-rotation";
+    f.title = "A new password for the logon of the " + service + " service was requested by --rotate-service-password";
+    f.current = nullptr;
+    f.desired = "the rotation's new password (secret \"" + secret + "\")";
+    f.remediation = "rotation requested by --rotate-service-password: apply sets the service to log on as " + want +
+                    " with the new password from secret \"" + secret +
+                    "\" and asks the engine for one restart at the end of the run (journaled; a rollback keeps it)";
+    out.findings.push_back(std::move(f));
+    out.set_logon = json{{"name", o.service.value("name", service)}, {"account", want}, {"password_secret", secret}};
+    out.changes.push_back(
+        {"password-rotation", "set the rotated password on the logon of service " + service, nullptr, nullptr});
+    return out;
+  }
   if (same) return out;
 
   finding f;

@@ -16,6 +16,7 @@ struct observed {
   json desired_account;             ///< windows.account.lookup of user_name
   bool password_available = false;  ///< the password secret exists now
   json located;                     ///< windows.smartermail.locate when service_name was empty, else null
+  bool rotation_requested = false;  ///< run.rotation.status: a password rotation wants this step's part
 };
 
 struct plan {

@@ -1,5 +1,6 @@
 #include "services_doc.hpp"
 #include "run/access_guard.hpp"
+#include "run/password_rotation.hpp"
 
 #include <fmt/format.h>
 
@@ -53,6 +54,9 @@ method_catalog lab_catalog() {
   services::registry run_methods;
   core::register_access_guard(run_methods, {});
   for (const services::method* m : run_methods.all()) catalog["guard"].push_back(*m);
+  services::registry rotation_methods;
+  core::rotation::register_status_method(rotation_methods, [] { return nlohmann::json::object(); });
+  for (const services::method* m : rotation_methods.all()) catalog["run"].push_back(*m);
   std::filesystem::remove_all(dir);
   return catalog;
 }

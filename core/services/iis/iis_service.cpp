@@ -37,8 +37,9 @@ bool file_holds(const std::filesystem::path& path, std::string_view expected) {
 
 }  // namespace
 
-std::string password_marker(std::string_view secret_name) {
-  return fmt::format("[set-by-smharden:secret:{}]", secret_name);
+std::string password_marker(std::string_view secret_name, std::string_view password) {
+  return fmt::format("[set-by-smharden:secret:{};lab-sha256={}]", secret_name,
+                     util::sha256_hex("lab-app-pool:" + std::string(password)));
 }
 
 std::filesystem::path config_path(const target& t) {

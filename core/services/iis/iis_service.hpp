@@ -33,8 +33,10 @@ std::string_view lab_template();
 /// %windir%\system32\inetsrv\config (local) or <root>/iis/applicationHost.config.
 std::filesystem::path config_path(const target& t);
 
-/// What a lab writes instead of an app pool password: visibly not the secret.
-std::string password_marker(std::string_view secret_name);
+/// What a lab writes instead of an app pool password: visibly not the secret, with a hash of it
+/// (`;lab-sha256=` sha256 of "lab-app-pool:" + password) so that a lab can tell whether the pool's
+/// password is the user's (a password rotation's tests do).
+std::string password_marker(std::string_view secret_name, std::string_view password);
 
 class iis_service final : public service {
  public:

@@ -148,7 +148,7 @@ json app_pool_set_identity(iis_service& self, const json& p) {
   d.set_attribute(pm, "identityType", type);
   if (type == "SpecificUser") {
     d.set_attribute(pm, "userName", user);
-    d.set_attribute(pm, "password", password_marker(secret_name));
+    d.set_attribute(pm, "password", password_marker(secret_name, *self.env().secret(secret_name)));
   } else {
     d.remove_attribute(pm, "userName");
     d.remove_attribute(pm, "password");

@@ -71,3 +71,25 @@ TEST_CASE("accounts: membership of Administrators is reported and removed", "[wi
   // The findings never carry a password.
   CHECK(json(p.calls[0].params).dump().find("password\"") == std::string::npos);
 }
+
+TEST_CASE("accounts: a rotation request sets the existing user's password, named by secret only",
+          "[windows][plugins][accounts]") {
+  const auto p = smharden::accounts::make_plan(json{{"password_secret", "svc_pw"}}, compliant_user(), true);
+  CHECK(ids(p.findings) == std::vector<std::string>{"password-rotation"});
+  CHECK(p.set_password);
+  CHECK_FALSE(p.create_user);
+  REQUIRE(p.changes.size() == 1);
+  CHECK(p.changes[0].id == "password-rotation");
+  CHECK(p.findings[0].remediation.find("--rotate-service-password") != std::string::npos);
+  CHECK(p.findings[0].desired.dump().find("svc_pw") != std::string::npos);
+  // Without the request nothing is set; a user to create gets its password at creation.
+  CHECK_FALSE(smharden::accounts::make_plan(json::object(), compliant_user()).set_password);
+  const auto create = smharden::accounts::make_plan(json::object(), json{{"exists", false}}, true);
+  CHECK(create.create_user);
+  CHECK_FALSE(create.set_password);
+  CHECK(ids(create.findings) == std::vector<std::string>{"user-missing"});
+}
+
+TEST_CASE("accounts: reset_password is gone from the defaults", "[windows][plugins][accounts]") {
+  CHECK_FALSE(smharden::accounts::with_defaults(json::object()).contains("reset_password"));
+}

@@ -34,7 +34,13 @@ TEST_CASE("iis-identity: plan, user name equivalence, shared pool refusal", "[ii
   p = id::make_plan(params, site, pool);
   CHECK(p.findings.empty());
   CHECK_FALSE(p.set_identity);
-  CHECK(id::make_plan(json{{"user_name", ".\\smartermail-svc"}, {"update_password", true}}, site, pool).set_identity);
+  // A password rotation (run.rotation.status) sets the compliant pool's password again, once.
+  p = id::make_plan(params, site, pool, true);
+  CHECK(has_finding(p.findings, "password-rotation"));
+  REQUIRE(p.set_identity);
+  CHECK((*p.set_identity)["password_secret"] == "service_password");
+  CHECK((*p.set_identity)["identity_type"] == "SpecificUser");
+  CHECK(p.findings.size() == 1);
   CHECK_FALSE(id::same_account("CORP\\smartermail-svc", ".\\smartermail-svc"));
 
   pool["password"] = "clear-text";
@@ -45,4 +51,23 @@ TEST_CASE("iis-identity: plan, user name equivalence, shared pool refusal", "[ii
   CHECK(p.refusal);
   CHECK(has_finding(p.findings, "shared-pool"));
   CHECK_FALSE(id::make_plan(json{{"allow_shared_pool", true}}, site, pool).refusal);
+}
+
+TEST_CASE("iis-identity: a rotation on a pool that drifts anyway adds no second finding, and a shared pool is refused",
+          "[iis-identity]") {
+  namespace id = smharden::iis_identity;
+  const json site = {{"name", "SmarterMail"}, {"app_pool", "SmarterMail"}};
+  json pool = {{"name", "SmarterMail"},
+               {"identity_type", "ApplicationPoolIdentity"},
+               {"password", "absent"},
+               {"sites", {"SmarterMail"}}};
+  const json params = {{"user_name", ".\\smartermail-svc"}};
+  auto p = id::make_plan(params, site, pool, true);
+  CHECK(has_finding(p.findings, "identity-type"));
+  CHECK_FALSE(has_finding(p.findings, "password-rotation"));
+  CHECK(p.set_identity);
+  pool["sites"] = {"SmarterMail", "Other"};
+  p = id::make_plan(params, site, pool, true);
+  CHECK(p.refusal);
+  CHECK_FALSE(p.set_identity);
 }

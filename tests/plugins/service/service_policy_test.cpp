@@ -77,3 +77,23 @@ TEST_CASE("service: an empty service_name takes the detected service, none detec
   CHECK_FALSE(p.findings[0].automated);
   CHECK_FALSE(p.set_logon);
 }
+
+TEST_CASE("service: a rotation request sets the logon again with the rotation's secret",
+          "[windows][plugins][service]") {
+  smharden::service_step::observed o;
+  o.service = {{"exists", true}, {"name", "SmarterMail"}, {"account", ".\\smartermail-svc"}};
+  o.current_account = {{"exists", true}, {"sid", sid}};
+  o.desired_account = {{"exists", true}, {"sid", sid}};
+  o.password_available = true;
+  CHECK(smharden::service_step::make_plan(named, o).findings.empty());
+  o.rotation_requested = true;
+  const auto p = smharden::service_step::make_plan(named, o);
+  CHECK(ids(p.findings) == std::vector<std::string>{"password-rotation"});
+  REQUIRE(p.set_logon);
+  CHECK((*p.set_logon)["account"] == ".\\smartermail-svc");
+  CHECK((*p.set_logon)["password_secret"] == "service_password");
+  // A service on another account: the logon change carries the new password; one finding.
+  o.service["account"] = "LocalSystem";
+  o.current_account = {{"exists", true}, {"sid", "S-1-5-18"}};
+  CHECK(ids(smharden::service_step::make_plan(named, o).findings) == std::vector<std::string>{"logon-account"});
+}

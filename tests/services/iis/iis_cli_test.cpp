@@ -76,7 +76,7 @@ TEST_CASE("cli: lab drift -> apply -> compliant -> re-apply changes nothing -> r
   for (const char* id : {"iis-identity", "iis-bindings", "iis-ip"}) CHECK(step_of(applied, id)["status"] == "applied");
   const std::string after_apply = smharden::util::read_file(config);
   CHECK(after_apply.find(R"(bindingInformation="127.0.0.1:9998:")") != std::string::npos);
-  CHECK(after_apply.find(R"(password="[set-by-smharden:secret:service_password]")") != std::string::npos);
+  CHECK(after_apply.find(R"(password="[set-by-smharden:secret:service_password;lab-sha256=)") != std::string::npos);
   CHECK(files_in(config.parent_path() / "history") == 1);
   CHECK(smharden::util::read_file(config.parent_path() / "recycle.log").find("recycle SmarterMail") !=
         std::string::npos);

@@ -126,10 +126,11 @@ TEST_CASE("identity edit changes only the processModel element, the password is 
                                        {"user_name", ".\\smartermail-svc"},
                                        {"password_secret", "service_password"}});
   f.svc->commit_step();
-  const std::string expected =
-      replace_once(original, R"(<processModel identityType="ApplicationPoolIdentity" idleTimeout="00:00:00" />)",
-                   R"(<processModel identityType="SpecificUser" idleTimeout="00:00:00" userName=".\smartermail-svc" )"
-                   R"(password="[set-by-smharden:secret:service_password]" />)");
+  const std::string expected = replace_once(
+      original, R"(<processModel identityType="ApplicationPoolIdentity" idleTimeout="00:00:00" />)",
+      R"(<processModel identityType="SpecificUser" idleTimeout="00:00:00" userName=".\smartermail-svc" )"
+      R"(password=")" +
+          smharden::services::iis::password_marker("service_password", "Corr3ct-Horse!battery") + R"(" />)");
   CHECK(first_diff(f.on_disk(), expected) == "");
   CHECK(f.on_disk().find("Corr3ct-Horse") == std::string::npos);
   const json pool = f.call("iis.app_pool.get", {{"name", "SmarterMail"}});
