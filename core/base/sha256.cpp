@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include "base/atomic_file.hpp"
+#include "base/hex.hpp"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -28,14 +29,7 @@ std::string sha256_hex(std::string_view bytes) {
     throw std::runtime_error("SHA-256 failed");
   }
 #endif
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (unsigned char c : digest) {
-    out.push_back(hex[c >> 4]);
-    out.push_back(hex[c & 0xF]);
-  }
-  return out;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 }  // namespace smharden::util

@@ -6,6 +6,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/errors.hpp"
+#include "base/hex.hpp"
 #include "services/windows/secret_protection.hpp"
 
 namespace smharden::core::rotation {
@@ -15,18 +16,6 @@ using nlohmann::json;
 
 // In the order a run meets them: the user first, then what logs on as it.
 const char* const rotation_steps[] = {"accounts", "service", "iis-identity"};
-
-std::string to_hex(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    out += digits[b >> 4];
-    out += digits[b & 0xF];
-  }
-  return out;
-}
 
 std::string from_hex(const std::string& hex, const std::filesystem::path& file) {
   const auto nibble = [&](char c) -> int {
@@ -126,7 +115,7 @@ void write_pending(const std::filesystem::path& state_dir, const pending& p) {
                     {"secret", p.secret},
                     {"started_at", p.started_at},
                     {"protection", services::windows::protection_kind()},
-                    {"password_hex", to_hex(services::windows::protect_secret(p.password))}};
+                    {"password_hex", util::hex_encode(services::windows::protect_secret(p.password))}};
   util::write_private_file_atomic(pending_file(state_dir), doc.dump(2) + "\n");
 }
 

@@ -9,20 +9,11 @@
 
 #include <mutex>
 
+#include "base/hex.hpp"
 #include "services/smartermail/http_transport.hpp"
 
 namespace smharden::services::smartermail {
 namespace {
-
-std::string to_hex(const unsigned char* data, unsigned int size) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out.push_back(hex[data[i] >> 4]);
-    out.push_back(hex[data[i] & 0xF]);
-  }
-  return out;
-}
 
 struct pin_state {
   std::string expected;  // normalized hex
@@ -36,7 +27,7 @@ int verify_pinned(X509_STORE_CTX* store, void* arg) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (leaf == nullptr || X509_digest(leaf, EVP_sha256(), md, &len) != 1) return 0;
-  state->seen = to_hex(md, len);
+  state->seen = util::hex_encode(std::string_view(reinterpret_cast<const char*>(md), len));
   if (state->seen == state->expected) return 1;
   X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
   return 0;

@@ -6,25 +6,12 @@
 #include <stdexcept>
 
 #include "base/atomic_file.hpp"
+#include "base/hex.hpp"
 #include "services/service_registry.hpp"
 #include "services/windows/os_random.hpp"
 
 namespace smharden::services::windows::lab {
-namespace {
-
-std::string to_hex(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    out += digits[b >> 4];
-    out += digits[b & 0xF];
-  }
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void fail(const std::string& code, const std::string& message) { throw service_error(code, message); }
 
@@ -32,7 +19,7 @@ std::string salt_of(const json& stored) {
   if (stored.is_object() && stored.contains("salt") && stored["salt"].is_string()) {
     return stored["salt"].get<std::string>();
   }
-  return to_hex(os_random_bytes(16));
+  return util::hex_encode(os_random_bytes(16));
 }
 
 json password_hash(const std::string& password, const std::string& salt) {
