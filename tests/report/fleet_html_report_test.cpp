@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hostile_text.hpp"
+#include "html_text.hpp"
 #include "report/fleet_report.hpp"
 #include "report/report_writers.hpp"
 #include "sample_report.hpp"
@@ -13,6 +14,8 @@ using smharden::core::fleet_host;
 using smharden::core::merge_fleet;
 using smharden::core::render_fleet_html;
 using smharden::core::step_status;
+using smharden::test::count;
+using smharden::test::element;
 using smharden::test::hostile_markup;
 using smharden::test::make_step;
 
@@ -24,20 +27,6 @@ fleet_host host(const std::string& name, std::vector<smharden::core::step_result
   r.exit_code = exit_code;
   r.target = "lab:/labs/" + name;
   return {name, "/reports/" + name + ".json", smharden::core::to_json(r)};
-}
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + what.size())) ++n;
-  return n;
-}
-
-/// The markup from `open` up to the next `close`.
-std::string element(const std::string& html, const std::string& open, const std::string& close) {
-  const auto start = html.find(open);
-  if (start == std::string::npos) return {};
-  const auto end = html.find(close, start);
-  return html.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 std::vector<fleet_host> three_hosts() {

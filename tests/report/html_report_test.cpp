@@ -6,30 +6,15 @@
 #include <string>
 
 #include "hostile_text.hpp"
+#include "html_text.hpp"
 #include "report/report_writers.hpp"
 #include "sample_report.hpp"
 
 using smharden::core::render_html;
+using smharden::test::count;
+using smharden::test::element;
 using smharden::test::every_status_report;
 using smharden::test::hostile_markup;
-
-namespace {
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + what.size())) ++n;
-  return n;
-}
-
-/// The text of the first element that starts with `open_tag` (up to the matching close tag name).
-std::string element(const std::string& html, const std::string& open_tag, const std::string& close_tag) {
-  const auto start = html.find(open_tag);
-  if (start == std::string::npos) return {};
-  const auto end = html.find(close_tag, start);
-  return html.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
-}  // namespace
 
 TEST_CASE("html report: a row per step, in run order, with its status", "[report][html]") {
   const auto r = every_status_report();
