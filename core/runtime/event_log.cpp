@@ -21,7 +21,29 @@ event_log_entry entry(event_id id, smh_log_level level, std::string text) {
   return {id, level, std::move(text)};
 }
 
+/// "accounts, service, iis-identity" from the rotation record's step list.
+std::string step_list(const json& f) {
+  const auto it = f.find("steps");
+  if (it == f.end() || !it->is_array()) return "";
+  std::string out;
+  for (const json& s : *it) out += (out.empty() ? "" : ", ") + (s.is_string() ? s.get<std::string>() : s.dump());
+  return out;
+}
+
 std::optional<event_log_entry> apply_entry(const std::string& run_id, const std::string& type, const json& f) {
+  if (type == "rotation_start") {
+    // The password itself is never in the record; the secret's name and where the password came from are.
+    return entry(
+        event_id::rotation_started, SMH_LOG_INFO,
+        fmt::format("smharden apply {}: service password rotation of secret {} started in steps {} "
+                    "(password {}, rotation begun by run {})",
+                    run_id, text_of(f, "secret"), step_list(f), text_of(f, "password_from"), text_of(f, "started_by")));
+  }
+  if (type == "rotation_end") {
+    return entry(event_id::rotation_completed, SMH_LOG_INFO,
+                 fmt::format("smharden apply {}: service password rotation of secret {} completed in steps {}", run_id,
+                             text_of(f, "secret"), step_list(f)));
+  }
   if (type == "run_start") {
     return entry(event_id::apply_started, SMH_LOG_INFO,
                  fmt::format("smharden apply {} started: profile {}, target {}", run_id, text_of(f, "profile"),

@@ -32,6 +32,8 @@ enum class event_id : std::uint16_t {
   rollback_ended = 1021,
   rollback_incomplete = 1022,
   override_used = 1030,
+  rotation_started = 1040,
+  rotation_completed = 1041,
 };
 
 struct event_log_entry {
@@ -41,8 +43,8 @@ struct event_log_entry {
 };
 
 /// The entry for the audit record `type` with `fields` (a journal record: run_start, mutation,
-/// mutation_done, run_end; or "override" with {"what"}) of run `run_id` in `mode` ("apply" or
-/// "rollback"); nullopt for records that are not part of the audit trail (file states, steps, ...).
+/// mutation_done, run_end, rotation_start, rotation_end; or "override" with {"what"}) of run `run_id` in `mode`
+/// ("apply" or "rollback"); nullopt for records that are not part of the audit trail (file states, steps, ...).
 std::optional<event_log_entry> event_log_entry_for(const std::string& mode, const std::string& run_id,
                                                    const std::string& type, const nlohmann::json& fields);
 

@@ -118,6 +118,30 @@ TEST_CASE("event log: the ids are distinct and stable") {
   CHECK(static_cast<int>(event_id::rollback_ended) == 1021);
   CHECK(static_cast<int>(event_id::rollback_incomplete) == 1022);
   CHECK(static_cast<int>(event_id::override_used) == 1030);
+  CHECK(static_cast<int>(event_id::rotation_started) == 1040);
+  CHECK(static_cast<int>(event_id::rotation_completed) == 1041);
+}
+
+TEST_CASE("event log: a service password rotation's start and completion, without the password") {
+  const auto start = mapped("apply", "rotation_start",
+                            {{"secret", "service_password"},
+                             {"steps", {"accounts", "service", "iis-identity"}},
+                             {"password_from", "generated"},
+                             {"started_by", "20251231T000000Z-0001"}});
+  CHECK(start.id == event_id::rotation_started);
+  CHECK(start.level == SMH_LOG_INFO);
+  CHECK(start.text ==
+        "smharden apply 20260101T000000Z-abcd: service password rotation of secret service_password started in steps "
+        "accounts, service, iis-identity (password generated, rotation begun by run 20251231T000000Z-0001)");
+  const auto end =
+      mapped("apply", "rotation_end", {{"secret", "service_password"}, {"steps", {"accounts", "service"}}});
+  CHECK(end.id == event_id::rotation_completed);
+  CHECK(end.level == SMH_LOG_INFO);
+  CHECK(end.text ==
+        "smharden apply 20260101T000000Z-abcd: service password rotation of secret service_password completed in "
+        "steps accounts, service");
+  // A rollback never journals a rotation; the records mean nothing there.
+  CHECK_FALSE(event_log_entry_for("rollback", "r", "rotation_start", json::object()).has_value());
 }
 
 TEST_CASE("event log: a long text is cut, through the audit log it is redacted and on one line") {
