@@ -3,6 +3,7 @@
 #include <smharden/common/access_proof.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "iis_address.hpp"
@@ -198,6 +199,48 @@ void plan_ip_security(const json& params, const json& management_cidrs, const js
   p.changes.push_back({"ip-security", "IP restrictions of the SmarterMail site", cur, set});
 }
 
+/// Why the profile's enforced dynamic limits are not shown to let its clients through, or nullopt when
+/// they are (or when nothing is enforced: limits off, or logging-only mode).
+std::optional<std::string> sizing_gap(const json& d) {
+  const json wc = d.value("deny_by_concurrent_requests", json::object());
+  const json wr = d.value("deny_by_request_rate", json::object());
+  const bool concurrent_on = wc.value("enabled", true);
+  const bool rate_on = wr.value("enabled", true);
+  if (d.value("logging_only", false) || (!concurrent_on && !rate_on)) return std::nullopt;
+  const json sized = d.value("sized_for", json::object());
+  const long long clients = sized.value("clients_per_address", 0LL);
+  if (clients <= 0) {
+    return "the profile does not say how many clients share one address (dynamic.sized_for.clients_per_address), "
+           "so nothing shows that these limits let its audiences through";
+  }
+  std::string gap;
+  const auto add = [&gap](const std::string& text) { gap += (gap.empty() ? "" : "; ") + text; };
+  if (concurrent_on) {
+    const long long each = sized.value("concurrent_requests_per_client", default_concurrent_per_client);
+    const long long have = wc.value("max_concurrent_requests", 10LL);
+    if (have < clients * each) {
+      add("max_concurrent_requests " + std::to_string(have) + " is below the " + std::to_string(clients * each) +
+          " that " + std::to_string(clients) + " clients behind one address hold (" + std::to_string(each) + " each)");
+    }
+  }
+  if (rate_on) {
+    const long long per_second = sized.value("requests_per_second_per_client", default_requests_per_second);
+    const long long interval = wr.value("request_interval_ms", 300LL);
+    const long long have = wr.value("max_requests", 30LL);
+    // Requests that `clients` clients send within one interval, rounded up. In double: the product of the
+    // schema's maxima does not fit 64 bits before the division (it is at most about 4.3e16 after it).
+    const auto need = static_cast<long long>(
+        std::ceil(static_cast<double>(clients * per_second) * (static_cast<double>(interval) / 1000.0)));
+    if (have < need) {
+      add("max_requests " + std::to_string(have) + " per " + std::to_string(interval) + " ms is below the " +
+          std::to_string(need) + " that " + std::to_string(clients) + " clients behind one address send (" +
+          std::to_string(per_second) + " requests per second each)");
+    }
+  }
+  if (gap.empty()) return std::nullopt;
+  return gap;
+}
+
 void plan_dynamic(const json& params, const json& cur, plan& p) {
   const json d = params.value("dynamic", json::object());
   if (!d.value("manage", true)) return;
@@ -241,11 +284,14 @@ void plan_dynamic(const json& params, const json& cur, plan& p) {
           "deny_by_request_rate");
   }
   if (set.empty()) return;
-  const bool limits_on = wc.value("enabled", true) || wr.value("enabled", true);
-  if (limits_on && !d.value("logging_only", false)) {
+  if (const auto gap = sizing_gap(d)) {
+    // Limits that may block an office or a phone are the operator's call, not apply's.
     for (finding& f : p.findings) {
-      if (f.id.starts_with("dynamic-")) f.remediation += std::string(" ") + dynamic_limits_warning;
+      if (!f.id.starts_with("dynamic-")) continue;
+      f.automated = false;
+      f.remediation = "Not automated: " + *gap + ". " + f.remediation + " " + dynamic_limits_warning;
     }
+    return;
   }
   p.dynamic_set = set;
   p.changes.push_back({"dynamic-ip-security", "Dynamic IP restrictions of the SmarterMail site", cur, set});

@@ -36,6 +36,14 @@ extern const char* const eas_mapi_warning;
 /// The warning about NAT offices and EAS phones attached to the findings that enforce dynamic IP limits.
 extern const char* const dynamic_limits_warning;
 
+/// dynamic.sized_for defaults: what one client (a browser on webmail, a phone on Exchange ActiveSync, an
+/// Outlook profile) is taken to hold open and send when the profile does not say.
+inline constexpr long long default_concurrent_per_client = 2;
+inline constexpr long long default_requests_per_second = 20;
+
+/// Enforced dynamic limits (not logging-only) are planned only when dynamic.sized_for shows that they let
+/// `clients_per_address` clients behind one address through; otherwise their findings are manual
+/// (automated: false) with the reason and the NAT/EAS warning, and apply leaves dynamicIpSecurity alone.
 /// `modules`, `ip_current`, `dynamic_current`: answers of iis.modules.get,
 /// iis.ip_security.get and iis.dynamic_ip_security.get. Throws
 /// std::invalid_argument naming the param for an address that does not parse.

@@ -53,9 +53,15 @@ def lab_hashes(root):
 
 
 def make_fleet(smharden, source, root):
+    # The baseline with its dynamic IP limits sized for the fleet (five clients per address fit them), so that
+    # every step the fleet runs is automated and a good host's apply ends with exit 0.
+    fleet_profile = os.path.join(root, "fleet.json")
+    with open(fleet_profile, "w", encoding="utf-8") as f:
+        json.dump({"name": "fleet", "extends": os.path.join(source, "profiles", "baseline.json"),
+                   "steps": {"iis-ip": {"params": {"dynamic": {"sized_for": {"clients_per_address": 5}}}}}}, f)
     failing_profile = os.path.join(root, "failing.json")
     with open(failing_profile, "w", encoding="utf-8") as f:
-        json.dump({"name": "failing", "extends": os.path.join(source, "profiles", "baseline.json"),
+        json.dump({"name": "failing", "extends": fleet_profile,
                    "steps": {"tp-alpha": {"params": {"static": True, "compliant": False, "apply_noop": True}}}}, f)
     hosts = {}
     for host in HOSTS:
@@ -71,7 +77,7 @@ def make_fleet(smharden, source, root):
     hosts[FAILING]["smharden_environment"]["SMHARDEN_PLUGIN_PATH"] = os.path.abspath(sys.argv[3])
     inventory = os.path.join(root, "inventory.yml")
     with open(inventory, "w", encoding="utf-8") as f:
-        group_vars = {"smharden_profile": os.path.join(source, "profiles", "baseline.json")}
+        group_vars = {"smharden_profile": fleet_profile}
         json.dump({"smartermail": {"hosts": hosts, "vars": group_vars}}, f, indent=1)  # JSON is YAML
     return inventory
 

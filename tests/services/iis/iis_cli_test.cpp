@@ -53,11 +53,15 @@ TEST_CASE("cli: lab drift -> apply -> compliant -> re-apply changes nothing -> r
   REQUIRE(c.run({"lab", "init", lab.string()}).exit_code == 0);
   const fs::path config = lab / "iis" / "applicationHost.config";
   const std::string original = smharden::util::read_file(config);
-  const std::vector<std::string> common = {"--profile",   source + "/profiles/baseline.json",
-                                           "--target",    "lab:" + lab.string(),
-                                           "--only",      iis_steps,
-                                           "--with-deps", "--format",
-                                           "json"};
+  // The baseline with its dynamic IP limits sized (five clients per address fit them), so that apply writes them.
+  const fs::path sized = c.work.path() / "sized.json";
+  smharden::util::write_file_atomic(
+      sized, json({{"extends", source + "/profiles/baseline.json"},
+                   {"steps", {{"iis-ip", {{"params", {{"dynamic", {{"sized_for", {{"clients_per_address", 5}}}}}}}}}}}})
+                 .dump());
+  const std::vector<std::string> common = {"--profile",           sized.string(), "--target",
+                                           "lab:" + lab.string(), "--only",       iis_steps,
+                                           "--with-deps",         "--format",     "json"};
   auto with = [&](std::vector<std::string> head) {
     head.insert(head.end(), common.begin(), common.end());
     return head;
@@ -76,6 +80,8 @@ TEST_CASE("cli: lab drift -> apply -> compliant -> re-apply changes nothing -> r
   for (const char* id : {"iis-identity", "iis-bindings", "iis-ip"}) CHECK(step_of(applied, id)["status"] == "applied");
   const std::string after_apply = smharden::util::read_file(config);
   CHECK(after_apply.find(R"(bindingInformation="127.0.0.1:9998:")") != std::string::npos);
+  CHECK(after_apply.find(R"(<denyByConcurrentRequests enabled="true" maxConcurrentRequests="10")") !=
+        std::string::npos);
   CHECK(after_apply.find(R"(password="[set-by-smharden:secret:service_password;lab-sha256=)") != std::string::npos);
   CHECK(files_in(config.parent_path() / "history") == 1);
   CHECK(smharden::util::read_file(config.parent_path() / "recycle.log").find("recycle SmarterMail") !=
