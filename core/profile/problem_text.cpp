@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/errors.hpp"
 #include "base/json_reader.hpp"
 
 namespace smharden::core {
@@ -10,6 +11,11 @@ std::string problem_text(const std::string& file, const std::string& pointer, co
                          const std::string& found, const std::string& fix) {
   return fmt::format("{}: {}: expected {}, found {}. Fix: {}", file, pointer.empty() ? "(root)" : pointer, expected,
                      found, fix);
+}
+
+void throw_problem(const std::string& file, const std::string& pointer, const std::string& expected,
+                   const std::string& found, const std::string& fix) {
+  throw profile_error(problem_text(file, pointer, expected, found, fix));
 }
 
 std::string pointer_append(const std::string& pointer, const std::string& token) {

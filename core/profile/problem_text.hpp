@@ -10,6 +10,10 @@ namespace smharden::core {
 std::string problem_text(const std::string& file, const std::string& pointer, const std::string& expected,
                          const std::string& found, const std::string& fix);
 
+/// Throws profile_error with problem_text(file, pointer, expected, found, fix).
+[[noreturn]] void throw_problem(const std::string& file, const std::string& pointer, const std::string& expected,
+                                const std::string& found, const std::string& fix);
+
 /// `pointer` + "/" + `token`, with "~" and "/" escaped as RFC 6901 says.
 std::string pointer_append(const std::string& pointer, const std::string& token);
 

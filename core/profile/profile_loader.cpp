@@ -30,27 +30,22 @@ struct profile_file {
   ordered_json doc;
 };
 
-[[noreturn]] void fail(const std::string& file, const std::string& pointer, const std::string& expected,
-                       const std::string& found, const std::string& fix) {
-  throw profile_error(problem_text(file, pointer, expected, found, fix));
-}
-
 void check_keys(const profile_file& f, const ordered_json& object, const std::string& pointer,
                 const std::vector<std::string>& allowed, const char* what) {
   for (const auto& [key, value] : object.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string suggestion = closest_match(key, allowed);
-    fail(f.display, pointer_append(pointer, key),
-         fmt::format("one of the {} keys ({})", what, fmt::join(allowed, ", ")), fmt::format("\"{}\"", key),
-         suggestion.empty()
-             ? "remove the key"
-             : fmt::format("rename it to \"{}\" (did you mean \"{}\"?), or remove it", suggestion, suggestion));
+    throw_problem(f.display, pointer_append(pointer, key),
+                  fmt::format("one of the {} keys ({})", what, fmt::join(allowed, ", ")), fmt::format("\"{}\"", key),
+                  suggestion.empty() ? "remove the key"
+                                     : fmt::format("rename it to \"{}\" (did you mean \"{}\"?), or remove it",
+                                                   suggestion, suggestion));
   }
 }
 
 void expect(const profile_file& f, const ordered_json& v, const std::string& pointer, ordered_json::value_t type,
             const char* expected, const char* fix) {
-  if (v.type() != type) fail(f.display, pointer, expected, describe_typed(v), fix);
+  if (v.type() != type) throw_problem(f.display, pointer, expected, describe_typed(v), fix);
 }
 
 ordered_json read_profile_json(const fs::path& path, const std::string& display) {
@@ -72,17 +67,17 @@ void check_file(const profile_file& f) {
     }
   }
   if (doc.contains("extends") && doc["extends"].get<std::string>().empty()) {
-    fail(f.display, "/extends", "the path of the profile this one builds on", "\"\"",
-         "give a path relative to this file, or remove \"extends\"");
+    throw_problem(f.display, "/extends", "the path of the profile this one builds on", "\"\"",
+                  "give a path relative to this file, or remove \"extends\"");
   }
   if (doc.contains("vars")) {
     expect(f, doc["vars"], "/vars", ordered_json::value_t::object, "an object of variables",
            "write \"vars\": { \"name\": value }");
     for (const auto& [name, value] : doc["vars"].items()) {
       if (!valid_var_name(name)) {
-        fail(f.display, pointer_append("/vars", name),
-             "a variable name (a letter or '_', then letters, digits, '_', '-' or '.')", fmt::format("\"{}\"", name),
-             "rename the variable");
+        throw_problem(f.display, pointer_append("/vars", name),
+                      "a variable name (a letter or '_', then letters, digits, '_', '-' or '.')",
+                      fmt::format("\"{}\"", name), "rename the variable");
       }
     }
   }
@@ -97,10 +92,11 @@ void check_file(const profile_file& f) {
     for (std::size_t i = 0; i < cidrs.size(); ++i) {
       const std::string pointer = fmt::format("/management_cidrs/{}", i);
       if (!cidrs[i].is_string() || !common::parse_ip_network(cidrs[i].get<std::string>())) {
-        fail(f.display, pointer, "an IPv4 or IPv6 address or CIDR block (e.g. \"203.0.113.0/24\", \"2001:db8::/32\")",
-             describe_typed(cidrs[i]),
-             "write the address from which you manage the server, optionally with a /prefix (IPv4 octets 0-255 "
-             "without leading zeros, prefix up to /32 for IPv4 or /128 for IPv6)");
+        throw_problem(
+            f.display, pointer, "an IPv4 or IPv6 address or CIDR block (e.g. \"203.0.113.0/24\", \"2001:db8::/32\")",
+            describe_typed(cidrs[i]),
+            "write the address from which you manage the server, optionally with a /prefix (IPv4 octets 0-255 "
+            "without leading zeros, prefix up to /32 for IPv4 or /128 for IPv6)");
       }
     }
   }
@@ -122,15 +118,15 @@ void check_file(const profile_file& f) {
         if (!sev.is_string() ||
             std::find(severities.begin(), severities.end(), sev.get<std::string>()) == severities.end()) {
           std::string hint = sev.is_string() ? did_you_mean(sev.get<std::string>(), severities) : "";
-          fail(f.display, pointer + "/severity", "one of info, low, medium, high, critical", describe_typed(sev),
-               "use one of those severities." + hint);
+          throw_problem(f.display, pointer + "/severity", "one of info, low, medium, high, critical",
+                        describe_typed(sev), "use one of those severities." + hint);
         }
       }
       if (step.contains("timeout_seconds")) {
         const ordered_json& t = step["timeout_seconds"];
         if (!t.is_number_integer() || t.get<long long>() < 1 || t.get<long long>() > 86400) {
-          fail(f.display, pointer + "/timeout_seconds", "a whole number of seconds from 1 to 86400", describe_typed(t),
-               "write e.g. \"timeout_seconds\": 600");
+          throw_problem(f.display, pointer + "/timeout_seconds", "a whole number of seconds from 1 to 86400",
+                        describe_typed(t), "write e.g. \"timeout_seconds\": 600");
         }
       }
       if (step.contains("params")) {
@@ -151,10 +147,10 @@ void check_file(const profile_file& f) {
       check_keys(f, w, pointer, waiver_keys, "waiver");
       auto text_field = [&](const char* key, const char* expected, const char* fix) {
         const std::string p = pointer_append(pointer, key);
-        if (!w.contains(key)) fail(f.display, p, expected, "nothing", fix);
+        if (!w.contains(key)) throw_problem(f.display, p, expected, "nothing", fix);
         const ordered_json& v = w[key];
         bool blank = v.is_string() && v.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos;
-        if (!v.is_string() || blank) fail(f.display, p, expected, describe_typed(v), fix);
+        if (!v.is_string() || blank) throw_problem(f.display, p, expected, describe_typed(v), fix);
       };
       text_field("step", "the id of the step the waiver applies to", "add \"step\": \"<plugin id>\"");
       if (w.contains("finding"))
@@ -165,8 +161,8 @@ void check_file(const profile_file& f) {
       text_field("expires", "an expiry date YYYY-MM-DD", "add \"expires\": \"YYYY-MM-DD\" (the last day it applies)");
       const std::string expires = w["expires"].get<std::string>();
       if (!valid_iso_date(expires)) {
-        fail(f.display, pointer + "/expires", "a real calendar date YYYY-MM-DD", describe_typed(w["expires"]),
-             "write the last day the waiver applies, e.g. \"2026-12-31\"");
+        throw_problem(f.display, pointer + "/expires", "a real calendar date YYYY-MM-DD", describe_typed(w["expires"]),
+                      "write the last day the waiver applies, e.g. \"2026-12-31\"");
       }
     }
   }
@@ -193,8 +189,9 @@ std::vector<profile_file> read_chain(const fs::path& leaf) {
       std::vector<std::string> names;
       for (auto it = seen; it != chain.end(); ++it) names.push_back(relative_to(it->absolute, leaf_dir));
       names.push_back(relative_to(absolute, leaf_dir));
-      fail(chain.back().display, "/extends", "an extends chain that ends in a profile without \"extends\"",
-           fmt::format("a loop: {}", fmt::join(names, " -> ")), "remove or change \"extends\" in one of these files");
+      throw_problem(chain.back().display, "/extends", "an extends chain that ends in a profile without \"extends\"",
+                    fmt::format("a loop: {}", fmt::join(names, " -> ")),
+                    "remove or change \"extends\" in one of these files");
     }
     position.emplace(absolute.string(), chain.size());
     profile_file f{absolute, display, read_profile_json(next, display)};
@@ -207,9 +204,9 @@ std::vector<profile_file> read_chain(const fs::path& leaf) {
     const fs::path base_path = next.parent_path() / fs::path(base);
     std::error_code exists_ec;
     if (!fs::exists(base_path, exists_ec)) {
-      fail(chain.back().display, "/extends", "the path of an existing profile, relative to this file",
-           fmt::format("\"{}\" ({} does not exist)", base, base_path.lexically_normal().string()),
-           "correct the path; it is relative to the folder of the file that says \"extends\"");
+      throw_problem(chain.back().display, "/extends", "the path of an existing profile, relative to this file",
+                    fmt::format("\"{}\" ({} does not exist)", base, base_path.lexically_normal().string()),
+                    "correct the path; it is relative to the folder of the file that says \"extends\"");
     }
     next = base_path;
     display = base_path.lexically_normal().string();
@@ -301,18 +298,18 @@ void check_waiver_steps(const profile& p, const std::unordered_map<std::string, 
     if (ids.empty()) {
       for (const step_config& s : p.steps) ids.push_back(s.id);
     }
-    fail(w.file, w.pointer + "/step", "the id of a step of this profile (or of one it extends)",
-         describe_typed(ordered_json(w.step)),
-         "correct the step id, add the step, or remove the waiver." + did_you_mean(w.step, ids));
+    throw_problem(w.file, w.pointer + "/step", "the id of a step of this profile (or of one it extends)",
+                  describe_typed(ordered_json(w.step)),
+                  "correct the step id, add the step, or remove the waiver." + did_you_mean(w.step, ids));
   }
 }
 
 void check_depth(const step_config& s, const std::string& name, const ordered_json& value) {
   if (json_depth(value) + 1 > profile_json_limits.max_depth) {
-    fail(s.file, pointer_append(s.pointer + "/params", name),
-         fmt::format("params nested at most {} levels deep once variables are substituted",
-                     profile_json_limits.max_depth),
-         "deeper nesting", "use variables that hold flatter values");
+    throw_problem(s.file, pointer_append(s.pointer + "/params", name),
+                  fmt::format("params nested at most {} levels deep once variables are substituted",
+                              profile_json_limits.max_depth),
+                  "deeper nesting", "use variables that hold flatter values");
   }
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "report/field_text.hpp"
 #include "report/fleet_report.hpp"
 #include "report/html_escape.hpp"
 #include "report/html_page.hpp"
@@ -17,13 +18,6 @@ namespace {
 using oj = nlohmann::ordered_json;
 
 /// A field as text whatever its JSON type (hosts' reports are data, not a contract kept).
-std::string text_of(const oj& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return {};
-  return it->is_string() ? it->get<std::string>() : it->dump(-1, ' ', false, oj::error_handler_t::replace);
-}
-
 int count_of(const oj& counts, const std::string& key) {
   const auto it = counts.find(key);
   return it != counts.end() && it->is_number_integer() ? it->get<int>() : 0;

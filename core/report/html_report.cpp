@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "report/field_text.hpp"
 #include "report/html_access_matrix.hpp"
 #include "report/html_escape.hpp"
 #include "report/html_page.hpp"
@@ -19,14 +20,6 @@ using nlohmann::json;
 const std::vector<std::string> severity_order = {"critical", "high", "medium", "low", "info"};
 
 std::string dump(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-/// A field of a finding or change as text, whatever its JSON type.
-std::string text_of(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return {};
-  return it->is_string() ? it->get<std::string>() : dump(*it);
-}
 
 std::string value_html(const json& object, const char* key) {
   const auto it = object.find(key);

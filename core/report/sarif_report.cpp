@@ -7,6 +7,7 @@
 #include <map>
 
 #include "base/atomic_file.hpp"
+#include "report/field_text.hpp"
 #include "report/report_writers.hpp"
 
 namespace smharden::core {
@@ -22,12 +23,6 @@ const char* level_of(const std::string& severity) {
   if (severity == "critical" || severity == "high") return "error";
   if (severity == "low" || severity == "info") return "note";
   return "warning";  // medium, and any severity smharden does not know
-}
-
-std::string text_of(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return {};
-  return it->is_string() ? it->get<std::string>() : it->dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string sentence(std::string text) {

@@ -21,13 +21,9 @@
 #endif
 
 namespace smharden::core {
-namespace {
+namespace posix_worker {
 
-void close_fd(int& fd) {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
-}
-
+// Named, not anonymous: worker_process::impl holds one.
 struct pipe_pair {
   int read = -1;
   int write = -1;
@@ -40,6 +36,16 @@ struct pipe_pair {
     write = fds[1];
   }
 };
+
+}  // namespace posix_worker
+namespace {
+
+using posix_worker::pipe_pair;
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
 
 // Between fork and exec: only async-signal-safe calls.
 [[noreturn]] void exec_worker(const char* exe, char* const* argv, const pipe_pair& in, const pipe_pair& out,

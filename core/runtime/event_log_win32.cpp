@@ -15,7 +15,7 @@
 namespace smharden::core {
 namespace {
 
-spdlog::level::level_enum to_spdlog(smh_log_level level) {
+spdlog::level::level_enum to_event_log_level(smh_log_level level) {
   switch (level) {
     case SMH_LOG_DEBUG:
     case SMH_LOG_INFO:
@@ -38,7 +38,7 @@ class windows_event_log final : public event_log_writer {
         // The text alone, without the end of line spdlog adds for files.
         sink->set_formatter(std::make_unique<spdlog::pattern_formatter>("%v", spdlog::pattern_time_type::local, ""));
       }
-      sink->log(spdlog::details::log_msg(event_log_source, to_spdlog(e.level), e.text));
+      sink->log(spdlog::details::log_msg(event_log_source, to_event_log_level(e.level), e.text));
     } catch (...) {
       // The source may not be registered, or the log full: the audit log file still has the entry.
     }

@@ -3,15 +3,15 @@
 
 #include "base/errors.hpp"
 #include "profile/profile.hpp"
+#include "profile_fixtures.hpp"
 #include "temp_profiles.hpp"
 
 using namespace smharden::core;
+using smharden::test::fixture;
+using smharden::test::fixtures;
 using smharden::test::temp_profiles;
 
 namespace {
-const std::filesystem::path fixtures = SMHARDEN_PROFILE_FIXTURES;
-std::string fixture(const std::string& name) { return (fixtures / name).lexically_normal().string(); }
-
 std::string load_error(const std::filesystem::path& path) {
   try {
     load_profile(path);

@@ -1,13 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include "profile/profile.hpp"
+#include "profile_fixtures.hpp"
 
 using namespace smharden::core;
-
-namespace {
-const std::filesystem::path fixtures = SMHARDEN_PROFILE_FIXTURES;
-std::string fixture(const std::string& name) { return (fixtures / name).lexically_normal().string(); }
-}  // namespace
+using smharden::test::fixture;
+using smharden::test::fixtures;
 
 TEST_CASE("an extends chain of three files loads base first", "[profile]") {
   profile p = load_profile(fixtures / "chain/customers/acme.json");

@@ -4,11 +4,13 @@
 #include <catch2/catch.hpp>
 
 #include "base/atomic_file.hpp"
+#include "refusal_of.hpp"
 #include "registry/plugin_lock.hpp"
 #include "registry/plugin_registry.hpp"
 #include "trust_folder.hpp"
 
 using namespace smharden::core;
+using trust_test::refusal_of;
 using trust_test::trust_folder;
 namespace fs = std::filesystem;
 
@@ -19,13 +21,6 @@ fs::path lock_of(const trust_folder& f) { return f.dir / plugin_lock_file_name; 
 void write_lock(const trust_folder& f) {
   smharden::test::write_file(lock_of(f), render_plugin_lock({{f.module.filename().string(), file_sha256(f.module)}}));
   fs::permissions(lock_of(f), fs::perms(0644));
-}
-
-std::string refusal_of(const plugin_registry& reg, const fs::path& file) {
-  for (const auto& r : reg.refusals()) {
-    if (r.file == file) return r.reason;
-  }
-  return "(not refused)";
 }
 
 }  // namespace

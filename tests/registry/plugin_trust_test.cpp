@@ -3,21 +3,16 @@
 // through the verifier it is given.
 #include <catch2/catch.hpp>
 
+#include "refusal_of.hpp"
 #include "registry/plugin_registry.hpp"
 #include "trust_folder.hpp"
 
 using namespace smharden::core;
+using trust_test::refusal_of;
 using trust_test::trust_folder;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string refusal_of(const plugin_registry& reg, const fs::path& file) {
-  for (const auto& r : reg.refusals()) {
-    if (r.file == file) return r.reason;
-  }
-  return "(not refused)";
-}
 
 class fake_verifier final : public signature_verifier {
  public:

@@ -20,7 +20,7 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string refusal_of(const plugin_registry& reg, const std::string& id) {
+std::string plugin_refusal(const plugin_registry& reg, const std::string& id) {
   for (const auto& r : reg.refusals()) {
     if (r.file.filename().string().rfind("smh-" + id + ".", 0) == 0) return r.reason;
   }
@@ -61,7 +61,7 @@ TEST_CASE("sdk: a params schema the host cannot use is refused at load, naming t
   plugin_registry reg;
   reg.load_from({SDK_EDGE_DIR});
   CHECK(reg.find("tp-bad-schema") == nullptr);
-  const std::string why = refusal_of(reg, "tp-bad-schema");
+  const std::string why = plugin_refusal(reg, "tp-bad-schema");
   INFO(why);
   CHECK_THAT(why, Catch::StartsWith("manifest of plugin \"tp-bad-schema\": "));
   CHECK_THAT(why, Catch::Contains("/params_schema/required: must be an array of property names, found \"port\""));
@@ -77,7 +77,7 @@ TEST_CASE("sdk: a params schema the host cannot use is refused at load, naming t
 TEST_CASE("sdk: the manifest check reports every problem, not the first", "[registry][sdk]") {
   plugin_registry reg;
   reg.load_from({SDK_EDGE_DIR});
-  const std::string why = refusal_of(reg, "tp-many-errors");
+  const std::string why = plugin_refusal(reg, "tp-many-errors");
   INFO(why);
   for (const char* place : {"/version: \"one\" is not a semantic version", "/title: must be a string",
                             "/tags/1: must be a string", "/severity: must be info, low",

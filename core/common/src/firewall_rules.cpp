@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "ip_value_steps.hpp"
+
 namespace smharden::common {
 namespace {
 
@@ -30,16 +32,6 @@ std::optional<std::uint16_t> parse_port(std::string_view s) {
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc() || end != s.data() + s.size() || value == 0 || value > 65535) return std::nullopt;
   return static_cast<std::uint16_t>(value);
-}
-
-ip_value next(ip_value v) {
-  if (++v.low == 0) ++v.high;
-  return v;
-}
-
-ip_value prev(ip_value v) {
-  if (v.low-- == 0) --v.high;
-  return v;
 }
 
 ip_range whole(ip_family family) {
@@ -136,7 +128,8 @@ std::vector<ip_range> normalize_ranges(std::vector<ip_range> ranges) {
   std::vector<ip_range> out;
   for (const auto& r : ranges) {
     if (!out.empty() && out.back().family == r.family &&
-        (r.first <= out.back().last || (out.back().last != whole(r.family).last && next(out.back().last) == r.first))) {
+        (r.first <= out.back().last ||
+         (out.back().last != whole(r.family).last && detail::next(out.back().last) == r.first))) {
       out.back().last = std::max(out.back().last, r.last);
     } else {
       out.push_back(r);
@@ -157,9 +150,9 @@ std::vector<ip_range> subtract_ranges(const std::vector<ip_range>& a, const std:
     bool left = true;
     for (const auto& c : cut) {
       if (!left || !overlaps(rest, c)) continue;
-      if (rest.first < c.first) out.push_back({rest.family, rest.first, prev(c.first)});
+      if (rest.first < c.first) out.push_back({rest.family, rest.first, detail::prev(c.first)});
       if (c.last < rest.last) {
-        rest.first = next(c.last);
+        rest.first = detail::next(c.last);
       } else {
         left = false;
       }

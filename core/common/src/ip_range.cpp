@@ -4,15 +4,10 @@
 #include <array>
 #include <charconv>
 
+#include "ip_value_steps.hpp"
+
 namespace smharden::common {
 namespace {
-
-unsigned width(ip_family family) { return family == ip_family::v6 ? 128U : 32U; }
-
-ip_value next(ip_value v) {
-  if (++v.low == 0) ++v.high;
-  return v;
-}
 
 std::string hex(unsigned group) {
   char buf[8];
@@ -41,14 +36,14 @@ bool covered_by(const ip_range& inner, const std::vector<ip_range>& outer) {
     if (need < r.first) return false;
     if (need <= r.last) {
       if (inner.last <= r.last) return true;
-      need = next(r.last);
+      need = detail::next(r.last);
     }
   }
   return false;
 }
 
 ip_value prefix_mask(ip_family family, unsigned prefix) {
-  const unsigned total = width(family);
+  const unsigned total = detail::width(family);
   prefix = std::min(prefix, total);
   ip_value out;
   for (unsigned bit = total - prefix; bit < total; ++bit) {  // the top `prefix` bits of the family's width
@@ -62,8 +57,8 @@ ip_value prefix_mask(ip_family family, unsigned prefix) {
 }
 
 std::optional<unsigned> prefix_length(const ip_range& r) {
-  const ip_value all = prefix_mask(r.family, width(r.family));
-  for (unsigned prefix = 0; prefix <= width(r.family); ++prefix) {
+  const ip_value all = prefix_mask(r.family, detail::width(r.family));
+  for (unsigned prefix = 0; prefix <= detail::width(r.family); ++prefix) {
     const ip_value mask = prefix_mask(r.family, prefix);
     const ip_value host = {all.high & ~mask.high, all.low & ~mask.low};
     const bool aligned = (r.first.high & host.high) == 0 && (r.first.low & host.low) == 0;
@@ -111,7 +106,7 @@ std::string address_text(ip_family family, const ip_value& address) {
 std::string to_string(const ip_range& r) {
   const auto prefix = prefix_length(r);
   if (!prefix) return address_text(r.family, r.first) + "-" + address_text(r.family, r.last);
-  if (*prefix == width(r.family)) return address_text(r.family, r.first);
+  if (*prefix == detail::width(r.family)) return address_text(r.family, r.first);
   return address_text(r.family, r.first) + "/" + std::to_string(*prefix);
 }
 

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "ip_value_steps.hpp"
+
 namespace smharden::common {
 namespace {
 
@@ -106,11 +108,9 @@ std::optional<address> parse_address(std::string_view text) {
   return address{ip_family::v4, to_value(bytes, 4)};
 }
 
-unsigned width(ip_family family) { return family == ip_family::v6 ? 128U : 32U; }
-
 ip_range block(const address& a, unsigned prefix) {
   const ip_value mask = prefix_mask(a.family, prefix);
-  const ip_value all = prefix_mask(a.family, width(a.family));
+  const ip_value all = prefix_mask(a.family, detail::width(a.family));
   ip_range r;
   r.family = a.family;
   r.first = {a.value.high & mask.high, a.value.low & mask.low};
@@ -120,7 +120,7 @@ ip_range block(const address& a, unsigned prefix) {
 
 // "255.255.0.0" -> 16; nullopt when the mask is not contiguous ones then zeros.
 std::optional<unsigned> mask_to_prefix(const address& mask) {
-  for (unsigned prefix = 0; prefix <= width(mask.family); ++prefix) {
+  for (unsigned prefix = 0; prefix <= detail::width(mask.family); ++prefix) {
     if (prefix_mask(mask.family, prefix) == mask.value) return prefix;
   }
   return std::nullopt;
@@ -134,7 +134,7 @@ std::optional<ip_range> parse_ip_network(std::string_view text) {
   if (!a) return std::nullopt;
   if (slash == std::string_view::npos) return ip_range{a->family, a->value, a->value};
   const auto prefix = parse_decimal(text.substr(slash + 1), 3);
-  if (!prefix || *prefix > width(a->family)) return std::nullopt;
+  if (!prefix || *prefix > detail::width(a->family)) return std::nullopt;
   return block(*a, *prefix);
 }
 

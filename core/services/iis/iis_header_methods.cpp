@@ -20,24 +20,12 @@ pugi::xml_node element_child(pugi::xml_node parent, const char* name) {
   return parent ? parent.child(name) : pugi::xml_node();
 }
 
-bool has_element_children(pugi::xml_node n) {
-  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
-    if (c.type() == pugi::node_element) return true;
-  }
-  return false;
-}
-
 pugi::xml_node site_custom_headers(const preserving_xml& d, std::string_view site) {
   for (pugi::xml_node loc : d.root().children("location")) {
     if (!iequals(loc.attribute("path").value(), site)) continue;
     if (auto s = loc.child("system.webServer").child("httpProtocol").child("customHeaders")) return s;
   }
   return {};
-}
-
-pugi::xml_node ensure_child(preserving_xml& d, pugi::xml_node parent, const char* name) {
-  if (pugi::xml_node c = parent.child(name)) return c;
-  return d.append_element(parent, name);
 }
 
 // Like the security sections: a <location path=SITE> without overrideMode, preferring one that
@@ -311,7 +299,7 @@ json hsts_restore(iis_service& self, const json& p) {
   return json{{"site", site.attribute("name").value()}, {"restored", true}};
 }
 
-const method_entry<iis_service> methods[] = {
+const method_entry<iis_service> header_method_table[] = {
     {"iis.headers.get",
      access::read_only,
      "a site's effective custom response headers (server level merged with the site's `<location>`: `add`, "
@@ -364,6 +352,6 @@ const method_entry<iis_service> methods[] = {
 
 }  // namespace
 
-std::span<const method_entry<iis_service>> header_methods() { return methods; }
+std::span<const method_entry<iis_service>> header_methods() { return header_method_table; }
 
 }  // namespace smharden::services::iis

@@ -49,18 +49,6 @@ class normalized_path {
 
 std::string normalize_path(std::string_view p) { return normalized_path(p).str(); }
 
-pugi::xml_node ensure_child(preserving_xml& doc, pugi::xml_node parent, const char* name) {
-  pugi::xml_node c = parent.child(name);
-  return c ? c : doc.append_element(parent, name);
-}
-
-bool has_element_children(pugi::xml_node n) {
-  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
-    if (c.type() == pugi::node_element) return true;
-  }
-  return false;
-}
-
 std::vector<pugi::xml_node> site_locations(const preserving_xml& doc, std::string_view site) {
   std::vector<pugi::xml_node> out;
   for (pugi::xml_node loc : doc.root().children("location")) {
@@ -115,6 +103,18 @@ unsigned long parse_uint(const std::string& text, unsigned long fallback) {
 }
 
 }  // namespace
+
+pugi::xml_node ensure_child(preserving_xml& doc, pugi::xml_node parent, const char* name) {
+  pugi::xml_node c = parent.child(name);
+  return c ? c : doc.append_element(parent, name);
+}
+
+bool has_element_children(pugi::xml_node n) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element) return true;
+  }
+  return false;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {

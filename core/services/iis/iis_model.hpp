@@ -18,6 +18,10 @@ namespace smharden::services::iis {
 using json = nlohmann::json;
 
 bool iequals(std::string_view a, std::string_view b);
+/// `parent`'s first child element `name`, appended when there is none.
+pugi::xml_node ensure_child(preserving_xml& doc, pugi::xml_node parent, const char* name);
+/// Whether `n` has a child element (text and comments do not count).
+bool has_element_children(pugi::xml_node n);
 
 // --- sites -----------------------------------------------------------------
 pugi::xml_node sites_node(const preserving_xml& doc);

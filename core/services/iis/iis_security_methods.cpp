@@ -276,7 +276,7 @@ json section_restore(iis_service& self, const json& p) {
   return json{{"site", site}, {"section", section}, {"restored", true}};
 }
 
-const method_entry<iis_service> methods[] = {
+const method_entry<iis_service> security_method_table[] = {
     {"iis.bindings.get",
      access::read_only,
      "a site's bindings",
@@ -353,6 +353,6 @@ const method_entry<iis_service> methods[] = {
 
 }  // namespace
 
-std::span<const method_entry<iis_service>> security_methods() { return methods; }
+std::span<const method_entry<iis_service>> security_methods() { return security_method_table; }
 
 }  // namespace smharden::services::iis

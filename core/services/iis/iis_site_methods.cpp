@@ -207,7 +207,7 @@ undo_record undo_app_pool_recycle(iis_service& /*self*/, const json& /*p*/) {
   return undo_record{json::array(), {}, "an app pool recycle cannot be undone (nor needs to be)"};
 }
 
-const method_entry<iis_service> methods[] = {
+const method_entry<iis_service> site_method_table[] = {
     {"iis.config.info",
      access::read_only,
      "where applicationHost.config is, its size, and how many sites and app pools it has",
@@ -256,6 +256,6 @@ const method_entry<iis_service> methods[] = {
 
 }  // namespace
 
-std::span<const method_entry<iis_service>> site_and_pool_methods() { return methods; }
+std::span<const method_entry<iis_service>> site_and_pool_methods() { return site_method_table; }
 
 }  // namespace smharden::services::iis

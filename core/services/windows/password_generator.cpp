@@ -7,8 +7,8 @@
 namespace smharden::services::windows {
 namespace {
 
-constexpr std::string_view upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
-constexpr std::string_view lower = "abcdefghijkmnopqrstuvwxyz";
+constexpr std::string_view upper_letters = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+constexpr std::string_view lower_letters = "abcdefghijkmnopqrstuvwxyz";
 constexpr std::string_view digits = "23456789";
 // No quotes, backslash, space or percent: the password may pass through
 // shells, config files and `net user` by an operator.
@@ -34,7 +34,7 @@ std::string generate_password(std::size_t length, const random_source& random) {
   if (length < min_password_length || length > max_password_length) {
     throw std::invalid_argument("password length must be between 16 and 127");
   }
-  const std::array<std::string_view, 4> classes{upper, lower, digits, symbols};
+  const std::array<std::string_view, 4> classes{upper_letters, lower_letters, digits, symbols};
   std::string all;
   for (const auto c : classes) all += c;
 

@@ -170,7 +170,7 @@ undo_record undo_groups_remove_member(self_t& /*self*/, const json& p) {
   return rec;
 }
 
-const method_entry<windows_service> methods[] = {
+const method_entry<windows_service> account_method_table[] = {
     {"windows.account.lookup",
      access::read_only,
      "resolve an account name or SID",
@@ -234,6 +234,6 @@ const method_entry<windows_service> methods[] = {
 
 }  // namespace
 
-std::span<const method_entry<windows_service>> account_methods() { return methods; }
+std::span<const method_entry<windows_service>> account_methods() { return account_method_table; }
 
 }  // namespace smharden::services::windows

@@ -140,7 +140,7 @@ undo_record undo_acl_revoke(self_t& self, const json& p) {
   return rec;
 }
 
-const method_entry<windows_service> methods[] = {
+const method_entry<windows_service> acl_method_table[] = {
     {"windows.rights.get",
      access::read_only,
      "the account rights an account holds directly",
@@ -185,6 +185,6 @@ const method_entry<windows_service> methods[] = {
 
 }  // namespace
 
-std::span<const method_entry<windows_service>> rights_and_acl_methods() { return methods; }
+std::span<const method_entry<windows_service>> rights_and_acl_methods() { return acl_method_table; }
 
 }  // namespace smharden::services::windows

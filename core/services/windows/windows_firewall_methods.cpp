@@ -108,7 +108,7 @@ undo_record undo_rules_remove(self_t& self, const json& p) {
   return rec;
 }
 
-const method_entry<windows_service> methods[] = {
+const method_entry<windows_service> firewall_method_table[] = {
     {"windows.firewall.rules.list",
      access::read_only,
      "the Windows Firewall rules (both directions)",
@@ -137,6 +137,6 @@ const method_entry<windows_service> methods[] = {
 
 }  // namespace
 
-std::span<const method_entry<windows_service>> firewall_methods() { return methods; }
+std::span<const method_entry<windows_service>> firewall_methods() { return firewall_method_table; }
 
 }  // namespace smharden::services::windows

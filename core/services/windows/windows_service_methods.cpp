@@ -133,7 +133,7 @@ json smartermail_locate(self_t& self, const json& p) {
   return out;
 }
 
-const method_entry<windows_service> methods[] = {
+const method_entry<windows_service> service_method_table[] = {
     {"windows.service.get",
      access::read_only,
      "a Windows service",
@@ -186,6 +186,6 @@ const method_entry<windows_service> methods[] = {
 
 }  // namespace
 
-std::span<const method_entry<windows_service>> service_methods() { return methods; }
+std::span<const method_entry<windows_service>> service_methods() { return service_method_table; }
 
 }  // namespace smharden::services::windows

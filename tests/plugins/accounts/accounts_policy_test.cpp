@@ -2,17 +2,21 @@
 // JSON shapes.
 #include <catch2/catch.hpp>
 
+#include "../finding_lookup.hpp"
+#include "../test_user.hpp"
+
 #include "accounts/accounts_policy.hpp"
 
 using json = nlohmann::json;
 
-namespace {
-const std::string sid = "S-1-5-21-1-2-3-1001";
+using smharden::test::ids;
+using smharden::test::user_sid;
 
+namespace {
 json compliant_user() {
   return {{"exists", true},
           {"name", "smartermail-svc"},
-          {"sid", sid},
+          {"sid", user_sid},
           {"description", "SmarterMail service account"},
           {"password_never_expires", true},
           {"must_change_password", false},
@@ -20,11 +24,6 @@ json compliant_user() {
           {"groups", json::array({"Users"})}};
 }
 
-std::vector<std::string> ids(const std::vector<smharden::finding>& findings) {
-  std::vector<std::string> out;
-  for (const auto& f : findings) out.push_back(f.id);
-  return out;
-}
 }  // namespace
 
 TEST_CASE("accounts: a missing user is one finding and a create", "[windows][plugins][accounts]") {

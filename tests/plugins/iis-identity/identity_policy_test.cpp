@@ -1,17 +1,13 @@
 // The iis-identity plugin's pure policy logic: the identity plan.
 #include <catch2/catch.hpp>
 
+#include "../finding_lookup.hpp"
+
 #include "iis-identity/identity_policy.hpp"
 
 using smharden::json;
 
-namespace {
-
-bool has_finding(const std::vector<smharden::finding>& fs, const std::string& id) {
-  return std::any_of(fs.begin(), fs.end(), [&](const smharden::finding& f) { return f.id == id; });
-}
-
-}  // namespace
+using smharden::test::has_finding;
 
 TEST_CASE("iis-identity: plan, user name equivalence, shared pool refusal", "[iis-identity]") {
   namespace id = smharden::iis_identity;

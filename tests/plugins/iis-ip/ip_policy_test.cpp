@@ -2,11 +2,15 @@
 // the feature-not-installed finding.
 #include <catch2/catch.hpp>
 
+#include "../finding_lookup.hpp"
+
 #include "iis-ip/iis_address.hpp"
 #include "iis-ip/ip_policy.hpp"
 
 using smharden::json;
 namespace ip = smharden::iis_ip;
+
+using smharden::test::has_finding;
 
 namespace {
 
@@ -23,10 +27,6 @@ json dynamic_current() {
 }
 
 const json no_dynamic = {{"manage", false}};
-
-bool has_finding(const std::vector<smharden::finding>& fs, const std::string& id) {
-  return std::any_of(fs.begin(), fs.end(), [&](const smharden::finding& f) { return f.id == id; });
-}
 
 }  // namespace
 

@@ -2,17 +2,13 @@
 // JSON shapes.
 #include <catch2/catch.hpp>
 
+#include "../finding_lookup.hpp"
+
 #include "rights/rights_policy.hpp"
 
 using json = nlohmann::json;
 
-namespace {
-std::vector<std::string> ids(const std::vector<smharden::finding>& findings) {
-  std::vector<std::string> out;
-  for (const auto& f : findings) out.push_back(f.id);
-  return out;
-}
-}  // namespace
+using smharden::test::ids;
 
 TEST_CASE("rights: missing logon right is granted, deny right revoked", "[windows][plugins][rights]") {
   const auto none = smharden::rights::make_plan(json::object(), {{"exists", true}, {"rights", json::array()}});

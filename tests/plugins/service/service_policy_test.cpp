@@ -2,19 +2,19 @@
 // JSON shapes.
 #include <catch2/catch.hpp>
 
+#include "../finding_lookup.hpp"
+#include "../test_user.hpp"
+
 #include "service/service_policy.hpp"
 
 using json = nlohmann::json;
 
+using smharden::test::ids;
+using smharden::test::user_sid;
+
 namespace {
-const std::string sid = "S-1-5-21-1-2-3-1001";
 const json named = {{"service_name", "SmarterMail"}};
 
-std::vector<std::string> ids(const std::vector<smharden::finding>& findings) {
-  std::vector<std::string> out;
-  for (const auto& f : findings) out.push_back(f.id);
-  return out;
-}
 }  // namespace
 
 TEST_CASE("service: LocalSystem is drift with a set_logon to .\\user", "[windows][plugins][service]") {
@@ -32,8 +32,8 @@ TEST_CASE("service: LocalSystem is drift with a set_logon to .\\user", "[windows
 TEST_CASE("service: the same account in another spelling is compliant", "[windows][plugins][service]") {
   smharden::service_step::observed o;
   o.service = {{"exists", true}, {"name", "SmarterMail"}, {"account", "SMLAB\\SmarterMail-Svc"}};
-  o.current_account = {{"exists", true}, {"sid", sid}};
-  o.desired_account = {{"exists", true}, {"sid", sid}};
+  o.current_account = {{"exists", true}, {"sid", user_sid}};
+  o.desired_account = {{"exists", true}, {"sid", user_sid}};
   CHECK(smharden::service_step::make_plan(named, o).findings.empty());
   o.current_account = {{"exists", false}};
   o.service["account"] = ".\\SMARTERMAIL-SVC";
@@ -44,7 +44,7 @@ TEST_CASE("service: an existing user without a password secret says how to suppl
   smharden::service_step::observed o;
   o.service = {{"exists", true}, {"name", "SmarterMail"}, {"account", "LocalSystem"}};
   o.current_account = {{"exists", true}, {"sid", "S-1-5-18"}};
-  o.desired_account = {{"exists", true}, {"sid", sid}};
+  o.desired_account = {{"exists", true}, {"sid", user_sid}};
   o.password_available = false;
   const auto p = smharden::service_step::make_plan(named, o);
   CHECK(ids(p.findings) == std::vector<std::string>{"logon-account", "password-needed"});
@@ -82,8 +82,8 @@ TEST_CASE("service: a rotation request sets the logon again with the rotation's 
           "[windows][plugins][service]") {
   smharden::service_step::observed o;
   o.service = {{"exists", true}, {"name", "SmarterMail"}, {"account", ".\\smartermail-svc"}};
-  o.current_account = {{"exists", true}, {"sid", sid}};
-  o.desired_account = {{"exists", true}, {"sid", sid}};
+  o.current_account = {{"exists", true}, {"sid", user_sid}};
+  o.desired_account = {{"exists", true}, {"sid", user_sid}};
   o.password_available = true;
   CHECK(smharden::service_step::make_plan(named, o).findings.empty());
   o.rotation_requested = true;

@@ -3,18 +3,15 @@
 // carries the recovery for a lost authenticator.
 #include <catch2/catch.hpp>
 
+#include "../finding_lookup.hpp"
+
 #include "sm-admin/admin_policy.hpp"
 
 using json = nlohmann::json;
 
-namespace {
+using smharden::test::find;
 
-const smharden::finding* find(const std::vector<smharden::finding>& fs, const std::string& id) {
-  for (const auto& f : fs) {
-    if (f.id == id) return &f;
-  }
-  return nullptr;
-}
+namespace {
 
 json admin(const std::string& name, bool two_factor, json method) {
   return {{"username", name},

@@ -1,15 +1,13 @@
 // The sm-admin plugin's pure policy logic.
 #include <catch2/catch.hpp>
 
+#include "../finding_lookup.hpp"
+
 #include "sm-admin/admin_policy.hpp"
 
 using json = nlohmann::json;
 
-namespace {
-bool has_finding(const std::vector<smharden::finding>& fs, const std::string& id) {
-  return std::any_of(fs.begin(), fs.end(), [&](const auto& f) { return f.id == id; });
-}
-}  // namespace
+using smharden::test::has_finding;
 
 TEST_CASE("sm-admin: 2FA is reported, not automated, IP rules are enforced safely", "[smartermail][policy]") {
   const json admins = {{"admins",

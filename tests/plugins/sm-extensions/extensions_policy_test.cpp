@@ -1,18 +1,13 @@
 // The sm-extensions plugin's pure policy logic.
 #include <catch2/catch.hpp>
 
+#include "../plugin_manifest.hpp"
+
 #include <fstream>
 
 #include "sm-extensions/extensions_policy.hpp"
 
 using json = nlohmann::json;
-
-namespace {
-json manifest(const std::string& id) {
-  std::ifstream in(std::string(SMHARDEN_SOURCE_DIR) + "/plugins/" + id + "/manifest.json");
-  return json::parse(in);
-}
-}  // namespace
 
 TEST_CASE("sm-extensions: ensure and exact modes", "[smartermail][policy]") {
   const json current = {
@@ -31,7 +26,8 @@ TEST_CASE("sm-extensions: ensure and exact modes", "[smartermail][policy]") {
             .findings.empty());
   // The manifest's default is the documented baseline list.
   json baseline = smharden::sm_extensions::baseline_extensions();
-  CHECK(manifest("sm-extensions")["params_schema"]["properties"]["extensions"]["default"] == baseline);
+  CHECK(smharden::test::plugin_manifest("sm-extensions")["params_schema"]["properties"]["extensions"]["default"] ==
+        baseline);
   for (const char* must : {".aspx", ".ashx", ".asmx", ".asp", ".cshtml", ".config", ".exe", ".dll", ".bat", ".cmd",
                            ".ps1", ".vbs", ".js", ".hta", ".scr", ".msi"}) {
     CHECK(std::find(baseline.begin(), baseline.end(), must) != baseline.end());

@@ -1,18 +1,13 @@
 // The sm-ids plugin's pure policy logic.
 #include <catch2/catch.hpp>
 
+#include "../plugin_manifest.hpp"
+
 #include <fstream>
 
 #include "sm-ids/ids_policy.hpp"
 
 using json = nlohmann::json;
-
-namespace {
-json manifest(const std::string& id) {
-  std::ifstream in(std::string(SMHARDEN_SOURCE_DIR) + "/plugins/" + id + "/manifest.json");
-  return json::parse(in);
-}
-}  // namespace
 
 TEST_CASE("sm-ids: the guide's brute-force rule, at least as strict", "[smartermail][policy]") {
   const json want = {
@@ -64,5 +59,6 @@ TEST_CASE("sm-ids: the guide's brute-force rule, at least as strict", "[smarterm
   REQUIRE(p.rules.size() == 1);
   CHECK(p.rules[0]["action"] == "block");
   CHECK_FALSE(p.rules[0].contains("id"));
-  CHECK(manifest("sm-ids")["params_schema"]["properties"]["rules"]["default"] == smharden::sm_ids::default_rules());
+  CHECK(smharden::test::plugin_manifest("sm-ids")["params_schema"]["properties"]["rules"]["default"] ==
+        smharden::sm_ids::default_rules());
 }

@@ -10,26 +10,29 @@ namespace relay = smharden::sm_relay;
 
 namespace {
 
-json entry(const std::string& ip, bool bypass, json services = json::array({"smtp", "imap"})) {
+json whitelist_entry(const std::string& ip, bool bypass, json services = json::array({"smtp", "imap"})) {
   return {{"ip", ip}, {"description", "d"}, {"services", std::move(services)}, {"smtp_auth_bypass", bypass}};
 }
 
 }  // namespace
 
 TEST_CASE("sm-relay access: nobody lets only SMTP entries with SMTP Auth Bypass relay", "[smartermail][policy]") {
-  const json entries = {entry("127.0.0.1", true), entry("192.0.2.9", false), entry("203.0.113.0/24", true),
-                        entry("198.51.100.3", true, json::array({"imap"}))};
+  const json entries = {whitelist_entry("127.0.0.1", true), whitelist_entry("192.0.2.9", false),
+                        whitelist_entry("203.0.113.0/24", true),
+                        whitelist_entry("198.51.100.3", true, json::array({"imap"}))};
   CHECK(relay::relay_reach_policy("nobody", entries) ==
         json({{"allow", {"127.0.0.1", "203.0.113.0/24"}}, {"default", "deny"}}));
   CHECK(relay::relay_reach_policy("anyone", entries) == json({{"default", "allow"}}));
   CHECK(relay::relay_reach_policy("local_domains", entries).contains("unknown"));
-  CHECK(relay::relay_reach_policy("nobody", json::array({entry("mail.example.net", true)})).contains("unknown"));
+  CHECK(relay::relay_reach_policy("nobody", json::array({whitelist_entry("mail.example.net", true)}))
+            .contains("unknown"));
 }
 
 TEST_CASE("sm-relay access: closing the relay keeps the relay apps, whose entries come first",
           "[smartermail][policy]") {
   const json relay_now = {{"allow_relay", "anyone"}};
-  const json white = {{"entries", {entry("127.0.0.1", true), entry("198.51.100.10", false, json::array({"pop"}))}}};
+  const json white = {
+      {"entries", {whitelist_entry("127.0.0.1", true), whitelist_entry("198.51.100.10", false, json::array({"pop"}))}}};
   const json apps = {{{"address", "198.51.100.10"}, {"name", "CRM"}}, {{"address", "198.51.100.11"}}};
   const auto p = relay::make_plan(relay_now, white, json::object(), apps);
   const json request = relay::access_request(relay_now, white, p);
@@ -43,7 +46,7 @@ TEST_CASE("sm-relay access: closing the relay keeps the relay apps, whose entrie
 
 TEST_CASE("sm-relay access: remove_unlisted_bypass takes relaying from an undeclared entry", "[smartermail][policy]") {
   const json relay_now = {{"allow_relay", "nobody"}};
-  const json white = {{"entries", {entry("127.0.0.1", true), entry("203.0.113.25", true)}}};
+  const json white = {{"entries", {whitelist_entry("127.0.0.1", true), whitelist_entry("203.0.113.25", true)}}};
   const auto p =
       relay::make_plan(relay_now, white, {{"allowed_bypass_ips", {"127.0.0.1"}}, {"remove_unlisted_bypass", true}});
   const json surface = relay::access_request(relay_now, white, p)["surfaces"]["smtp_relay"];

@@ -2,19 +2,16 @@
 // closed relay with other bypass entries left open is a warning finding.
 #include <catch2/catch.hpp>
 
+#include "../finding_lookup.hpp"
+
 #include "sm-common/audiences.hpp"
 #include "sm-relay/relay_policy.hpp"
 
 using json = nlohmann::json;
 
-namespace {
+using smharden::test::find;
 
-const smharden::finding* find(const std::vector<smharden::finding>& fs, const std::string& id) {
-  for (const auto& f : fs) {
-    if (f.id == id) return &f;
-  }
-  return nullptr;
-}
+namespace {
 
 json entry(const std::string& ip, bool bypass, json services = json::array({"smtp", "pop", "imap", "xmpp"})) {
   return {{"ip", ip}, {"description", "d"}, {"services", std::move(services)}, {"smtp_auth_bypass", bypass}};

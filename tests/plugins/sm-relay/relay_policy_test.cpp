@@ -1,15 +1,13 @@
 // The sm-relay plugin's pure policy logic.
 #include <catch2/catch.hpp>
 
+#include "../finding_lookup.hpp"
+
 #include "sm-relay/relay_policy.hpp"
 
 using json = nlohmann::json;
 
-namespace {
-bool has_finding(const std::vector<smharden::finding>& fs, const std::string& id) {
-  return std::any_of(fs.begin(), fs.end(), [&](const auto& f) { return f.id == id; });
-}
-}  // namespace
+using smharden::test::has_finding;
 
 TEST_CASE("sm-relay: Allow Relay and SMTP auth bypass entries", "[smartermail][policy]") {
   const json relay = {{"allow_relay", "local_domains"}};

@@ -19,6 +19,9 @@ inline std::string fixture_text(const std::string& name) {
   return util::read_file(std::filesystem::path(SMHARDEN_SOURCE_DIR) / "tests" / "fixtures" / "iis" / name);
 }
 
+/// The lab's applicationHost.config (a fresh lab's text).
+inline std::string lab_text() { return std::string(services::iis::lab_template()); }
+
 struct iis_fixture : service_lab {
   std::filesystem::path file;
   services::iis::iis_service* svc = nullptr;  ///< the attached service, for its own functions

@@ -8,11 +8,10 @@
 using smharden::services::service_error;
 using smharden::test::iis_fixture;
 using smharden::test::json;
+using smharden::test::lab_text;
 namespace iis = smharden::services::iis;
 
 namespace {
-
-std::string lab_text() { return std::string(iis::lab_template()); }
 
 json sent(const json& headers, const std::string& name) {
   for (const auto& h : headers["headers"]) {

@@ -10,11 +10,10 @@
 using smharden::services::service_error;
 using smharden::test::iis_fixture;
 using smharden::test::json;
+using smharden::test::lab_text;
 namespace iis = smharden::services::iis;
 
 namespace {
-
-std::string lab_text() { return std::string(iis::lab_template()); }
 std::string sample_text() { return smharden::test::fixture_text("applicationHost.iis10-sample.config"); }
 
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
@@ -335,7 +334,6 @@ TEST_CASE("discard_step drops a failed step's edits", "[iis][commit]") {
 }
 
 namespace {
-
 // The edits of a three-step apply, one element each: identity, bindings, a new <location> for ipSecurity.
 const std::vector<std::pair<std::string, json>> three_steps = {
     {"iis.app_pool.set_identity",
@@ -519,7 +517,6 @@ TEST_CASE("app pool password: needs the secret, a real server refuses instead of
 }
 
 namespace {
-
 /// Stands in for IIS's configuration API on a local target: writes the file as IIS does, with an
 /// "encrypted" password, and records what it was given and what the journal knew at that moment.
 class fake_iis_writer final : public smharden::services::iis::app_pool_identity_writer {

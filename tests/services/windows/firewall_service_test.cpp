@@ -10,20 +10,13 @@ using namespace smharden;
 using smharden::services::service_error;
 using json = nlohmann::json;
 
+using smharden::test::code_of;
+
 namespace {
 
 json own_rule(const std::string& name, const std::string& remote = "127.0.0.1,203.0.113.0/24") {
   return {{"name", name},      {"group", "smharden"}, {"enabled", true},       {"direction", "in"},
           {"action", "allow"}, {"protocol", "tcp"},   {"local_ports", "9998"}, {"remote_addresses", remote}};
-}
-
-std::string code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const service_error& e) {
-    return e.code();
-  }
-  return "";
 }
 
 std::filesystem::path firewall_file(const test::windows_lab& lab) {

@@ -9,19 +9,12 @@ using namespace smharden;
 using namespace smharden::services::windows;
 using smharden::services::service_error;
 
+using smharden::test::code_of;
+using smharden::test::data_dir;
+using smharden::test::strong;
+
 namespace {
 const std::string install_dir = "C:\\Program Files (x86)\\SmarterTools\\SmarterMail";
-const std::string data_dir = "C:\\SmarterMail";
-constexpr const char* strong = "Str0ng!Passw0rd#1";
-
-std::string code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const service_error& e) {
-    return e.code();
-  }
-  return "";
-}
 
 new_user svc_user() {
   new_user u;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "base/atomic_file.hpp"
@@ -11,6 +12,20 @@
 #include "services/windows/windows_service.hpp"
 
 namespace smharden::test {
+
+/// The lab's data folder (C:\SmarterMail) and a password that meets the lab's policy.
+inline const std::string data_dir = "C:\\SmarterMail";
+inline constexpr const char* strong = "Str0ng!Passw0rd#1";
+
+/// The code of the service_error `fn` throws, or "" when it throws none.
+inline std::string code_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const services::service_error& e) {
+    return e.code();
+  }
+  return "";
+}
 
 struct windows_lab : service_lab {
   explicit windows_lab(services::target_kind kind = services::target_kind::lab, bool seed = true)

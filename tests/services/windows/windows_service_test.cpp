@@ -7,18 +7,11 @@ using smharden::services::access;
 using smharden::services::service_error;
 using json = nlohmann::json;
 
-namespace {
-const std::string data_dir = "C:\\SmarterMail";
-constexpr const char* strong = "Str0ng!Passw0rd#1";
+using smharden::test::code_of;
+using smharden::test::data_dir;
+using smharden::test::strong;
 
-std::string code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const service_error& e) {
-    return e.code();
-  }
-  return "";
-}
+namespace {
 
 void create_svc_user(test::windows_lab& lab) {
   lab.secrets["service_password"] = strong;
