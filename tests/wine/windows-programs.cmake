@@ -10,6 +10,9 @@ add_executable(test_win32_wine ${CMAKE_CURRENT_LIST_DIR}/win32_backend_wine_test
                                ${CMAKE_CURRENT_LIST_DIR}/iis_com_wine_test.cpp
                                ${PROJECT_SOURCE_DIR}/tests/test_main.cpp)
 target_link_libraries(test_win32_wine PRIVATE smharden_core Catch2::Catch2 smharden::warnings)
+# test_main.cpp defines CATCH_CONFIG_MAIN before it includes Catch2: in a unity
+# batch Catch2 would already be included without it, and there would be no main().
+set_source_files_properties(${PROJECT_SOURCE_DIR}/tests/test_main.cpp PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 # With _UNICODE, Catch2 would define wmain (needs -municode); keep main().
 target_compile_definitions(test_win32_wine PRIVATE DO_NOT_USE_WMAIN)
 set_target_properties(dummy_service test_win32_wine PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/wine)
