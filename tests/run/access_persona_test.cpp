@@ -21,15 +21,11 @@ struct persona {
   smharden::test::cli_lab home{"smharden-access-persona"};
 
   persona() {
-    const auto config = home.lab() / "iis" / "applicationHost.config";
-    std::string text = smharden::util::read_file(config);
-    const std::string catch_all = R"(<binding protocol="http" bindingInformation="*:9998:" />)";
-    const auto at = text.find(catch_all);
-    REQUIRE(at != std::string::npos);
-    text.insert(at, R"(<binding protocol="http" bindingInformation="*:80:mail.example.test" />
-                    <binding protocol="https" bindingInformation="*:443:mail.example.test" sslFlags="1" />
-                    )");
-    smharden::util::write_file_atomic(config, text);
+    // A fresh lab is the shared-hosting install: public webmail for mail.example.test on 80/443 and *:9998.
+    const std::string fresh = site_config();
+    REQUIRE(fresh.find(R"(bindingInformation="*:80:mail.example.test")") != std::string::npos);
+    REQUIRE(fresh.find(R"(bindingInformation="*:443:mail.example.test")") != std::string::npos);
+    REQUIRE(fresh.find(R"(bindingInformation="*:9998:")") != std::string::npos);
     home.write_json(
         "persona.json",
         {{"extends", std::string(SMHARDEN_SOURCE_DIR) + "/profiles/baseline.json"},

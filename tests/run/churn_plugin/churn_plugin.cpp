@@ -117,7 +117,11 @@ std::vector<item> plan(smharden::context& ctx) {
   std::vector<std::string> have_info;
   for (const auto& b : bindings.value("bindings", json::array()))
     have_info.push_back(b.value("binding_information", ""));
-  if (have_info != strings(p["bindings"])) {
+  // IIS does not care about the order of a site's bindings, and a set appends the new ones.
+  std::vector<std::string> want_info = strings(p["bindings"]);
+  std::sort(have_info.begin(), have_info.end());
+  std::sort(want_info.begin(), want_info.end());
+  if (have_info != want_info) {
     items.push_back({"bindings", have_info, p["bindings"], [site, want_bindings](smharden::context& c) {
                        c.call("iis.bindings.set", {{"site", site}, {"bindings", want_bindings}});
                      }});

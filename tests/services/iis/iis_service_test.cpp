@@ -101,12 +101,15 @@ TEST_CASE("folder matching: case, slashes, %SystemDrive%, trailing backslashes, 
   CHECK_FALSE(m.contains(""));
 }
 
-TEST_CASE("lab: finds the SmarterMail site on *:9998: with its own ApplicationPoolIdentity pool", "[iis][lab]") {
+TEST_CASE("lab: finds the SmarterMail site on *:9998: and public webmail, with its own ApplicationPoolIdentity pool",
+          "[iis][lab]") {
   iis_fixture f(lab_text());
   const json site = f.call("iis.site.find");
   CHECK(site["name"] == "SmarterMail");
   CHECK(site["app_pool"] == "SmarterMail");
-  CHECK(site["bindings"] == json::parse(R"([{"protocol":"http","binding_information":"*:9998:"}])"));
+  CHECK(site["bindings"] == json::parse(R"([{"protocol":"http","binding_information":"*:9998:"},
+    {"protocol":"http","binding_information":"*:80:mail.example.test"},
+    {"protocol":"https","binding_information":"*:443:mail.example.test","ssl_flags":1}])"));
   const json pool = f.call("iis.app_pool.get", {{"name", "SmarterMail"}});
   CHECK(pool["identity_type"] == "ApplicationPoolIdentity");
   CHECK(pool["password"] == "absent");
@@ -144,8 +147,15 @@ TEST_CASE("binding replacement keeps every other byte and the sibling indentatio
          {{"site", "SmarterMail"},
           {"bindings", json::parse(R"([{"protocol":"http","binding_information":"127.0.0.1:9998:"}])")}});
   f.svc->commit_step();
-  CHECK(first_diff(f.on_disk(), replace_once(original, R"(bindingInformation="*:9998:")",
-                                             R"(bindingInformation="127.0.0.1:9998:")")) == "");
+  // The public webmail bindings go, the new binding takes the place of the last one removed, indented like it.
+  const std::string catch_all = "<binding protocol=\"http\" bindingInformation=\"*:9998:\" />\r\n";
+  const std::string http = "<binding protocol=\"http\" bindingInformation=\"*:80:mail.example.test\" />\r\n";
+  const std::string https =
+      "<binding protocol=\"https\" bindingInformation=\"*:443:mail.example.test\" sslFlags=\"1\" />";
+  const std::string indent(20, ' ');
+  const std::string expected = replace_once(original, catch_all + indent + http + indent + https,
+                                            "<binding protocol=\"http\" bindingInformation=\"127.0.0.1:9998:\" />");
+  CHECK(first_diff(f.on_disk(), expected) == "");
 }
 
 TEST_CASE("adding an ipSecurity location inserts one indented block and nothing else changes", "[iis][preserve]") {
@@ -282,7 +292,9 @@ TEST_CASE("commit: one history copy and one before_file_write per run, atomic re
   for (const auto& e : std::filesystem::directory_iterator(f.file.parent_path())) files += e.is_regular_file() ? 1 : 0;
   CHECK(files == 1);
   CHECK(f.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"] ==
-        json::parse(R"([{"protocol":"https","binding_information":"*:443:mail.example.com"}])"));
+        json::parse(R"([{"protocol":"http","binding_information":"*:80:mail.example.test"},
+          {"protocol":"https","binding_information":"*:443:mail.example.test","ssl_flags":1},
+          {"protocol":"https","binding_information":"*:443:mail.example.com"}])"));
 }
 
 TEST_CASE("history keeps the newest ten copies", "[iis][commit]") {
@@ -327,7 +339,7 @@ TEST_CASE("discard_step drops a failed step's edits", "[iis][commit]") {
   f.call("iis.bindings.add",
          {{"site", "SmarterMail"}, {"protocol", "http"}, {"binding_information", "127.0.0.1:9998:"}});
   f.svc->discard_step();
-  CHECK(f.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"].size() == 1);
+  CHECK(f.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"].size() == 3);  // the lab's three
   f.svc->commit_step();
   CHECK(f.on_disk() == original);
   CHECK(f.announced.size() == 0);
@@ -469,8 +481,8 @@ TEST_CASE("mutations that match the current state change nothing", "[iis][idempo
   iis_fixture f(lab_text());
   const json ip = {{"site", "SmarterMail"}, {"allow_unlisted", true}, {"deny_action", "Forbidden"}};
   f.call("iis.ip_security.set", ip);  // effective values already match the schema defaults
-  f.call("iis.bindings.set", {{"site", "SmarterMail"},
-                              {"bindings", json::parse(R"([{"protocol":"http","binding_information":"*:9998:"}])")}});
+  f.call("iis.bindings.set",
+         {{"site", "SmarterMail"}, {"bindings", f.call("iis.bindings.get", {{"site", "SmarterMail"}})["bindings"]}});
   f.call("iis.dynamic_ip_security.set", {{"site", "SmarterMail"}, {"enable_logging_only_mode", false}});
   f.svc->commit_step();
   CHECK(f.announced.size() == 0);
@@ -482,6 +494,8 @@ TEST_CASE("bindings: refuses to leave a site with none, validates the format", "
   CHECK(error_code_of([&] {
           f.call("iis.bindings.set", {{"site", "SmarterMail"}, {"bindings", json::array()}});
         }) == "refused");
+  f.call("iis.bindings.set", {{"site", "SmarterMail"},
+                              {"bindings", json::parse(R"([{"protocol":"http","binding_information":"*:9998:"}])")}});
   CHECK(error_code_of([&] {
           f.call("iis.bindings.remove",
                  {{"site", "SmarterMail"}, {"protocol", "http"}, {"binding_information", "*:9998:"}});
