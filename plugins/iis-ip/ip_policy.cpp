@@ -199,15 +199,34 @@ void plan_ip_security(const json& params, const json& management_cidrs, const js
   p.changes.push_back({"ip-security", "IP restrictions of the SmarterMail site", cur, set});
 }
 
-/// Why the profile's enforced dynamic limits are not shown to let its clients through, or nullopt when
-/// they are (or when nothing is enforced: limits off, or logging-only mode).
-std::optional<std::string> sizing_gap(const json& d) {
+/// The dynamic limits the profile wants, with the schema's defaults.
+struct wanted_limits {
+  bool logging_only = false;
+  bool concurrent_on = true;
+  long long max_concurrent = 10;
+  bool rate_on = true;
+  long long max_requests = 30;
+  long long interval_ms = 300;
+};
+
+wanted_limits wanted(const json& d) {
   const json wc = d.value("deny_by_concurrent_requests", json::object());
   const json wr = d.value("deny_by_request_rate", json::object());
-  const bool concurrent_on = wc.value("enabled", true);
-  const bool rate_on = wr.value("enabled", true);
-  if (d.value("logging_only", false) || (!concurrent_on && !rate_on)) return std::nullopt;
-  const json sized = d.value("sized_for", json::object());
+  wanted_limits w;
+  w.logging_only = d.value("logging_only", w.logging_only);
+  w.concurrent_on = wc.value("enabled", w.concurrent_on);
+  w.max_concurrent = wc.value("max_concurrent_requests", w.max_concurrent);
+  w.rate_on = wr.value("enabled", w.rate_on);
+  w.max_requests = wr.value("max_requests", w.max_requests);
+  w.interval_ms = wr.value("request_interval_ms", w.interval_ms);
+  return w;
+}
+
+/// Why the profile's enforced dynamic limits `w` are not shown to let its clients (`sized`: the
+/// dynamic.sized_for param) through, or nullopt when they are (or when nothing is enforced: limits off,
+/// or logging-only mode).
+std::optional<std::string> sizing_gap(const wanted_limits& w, const json& sized) {
+  if (w.logging_only || (!w.concurrent_on && !w.rate_on)) return std::nullopt;
   const long long clients = sized.value("clients_per_address", 0LL);
   if (clients <= 0) {
     return "the profile does not say how many clients share one address (dynamic.sized_for.clients_per_address), "
@@ -215,18 +234,18 @@ std::optional<std::string> sizing_gap(const json& d) {
   }
   std::string gap;
   const auto add = [&gap](const std::string& text) { gap += (gap.empty() ? "" : "; ") + text; };
-  if (concurrent_on) {
+  if (w.concurrent_on) {
     const long long each = sized.value("concurrent_requests_per_client", default_concurrent_per_client);
-    const long long have = wc.value("max_concurrent_requests", 10LL);
+    const long long have = w.max_concurrent;
     if (have < clients * each) {
       add("max_concurrent_requests " + std::to_string(have) + " is below the " + std::to_string(clients * each) +
           " that " + std::to_string(clients) + " clients behind one address hold (" + std::to_string(each) + " each)");
     }
   }
-  if (rate_on) {
+  if (w.rate_on) {
     const long long per_second = sized.value("requests_per_second_per_client", default_requests_per_second);
-    const long long interval = wr.value("request_interval_ms", 300LL);
-    const long long have = wr.value("max_requests", 30LL);
+    const long long interval = w.interval_ms;
+    const long long have = w.max_requests;
     // Requests that `clients` clients send within one interval, rounded up. In double: the product of the
     // schema's maxima does not fit 64 bits before the division (it is at most about 4.3e16 after it).
     const auto need = static_cast<long long>(
@@ -260,31 +279,28 @@ void plan_dynamic(const json& params, const json& cur, plan& p) {
   };
   const json cc = cur.value("deny_by_concurrent_requests", json::object());
   const json rr = cur.value("deny_by_request_rate", json::object());
-  const json wc = d.value("deny_by_concurrent_requests", json::object());
-  const json wr = d.value("deny_by_request_rate", json::object());
+  const wanted_limits w = wanted(d);
   check("dynamic-deny-action", "Dynamic IP restrictions answer blocked clients differently than the profile wants",
         cur.value("deny_action", "Forbidden"), d.value("deny_action", "Forbidden"), "deny_action", nullptr);
   check("dynamic-logging-only", "Dynamic IP restrictions logging-only mode differs from the profile",
-        cur.value("enable_logging_only_mode", false), d.value("logging_only", false), "enable_logging_only_mode",
-        nullptr);
+        cur.value("enable_logging_only_mode", false), w.logging_only, "enable_logging_only_mode", nullptr);
   check("dynamic-concurrent-enabled", "Blocking by concurrent requests is not as the profile wants",
-        cc.value("enabled", false), wc.value("enabled", true), "enabled", "deny_by_concurrent_requests");
-  if (wc.value("enabled", true)) {
+        cc.value("enabled", false), w.concurrent_on, "enabled", "deny_by_concurrent_requests");
+  if (w.concurrent_on) {
     check("dynamic-concurrent-limit", "The concurrent-request limit differs from the profile",
-          cc.value("max_concurrent_requests", 5LL), wc.value("max_concurrent_requests", 10LL),
-          "max_concurrent_requests", "deny_by_concurrent_requests");
+          cc.value("max_concurrent_requests", 5LL), w.max_concurrent, "max_concurrent_requests",
+          "deny_by_concurrent_requests");
   }
   check("dynamic-rate-enabled", "Blocking by request rate is not as the profile wants", rr.value("enabled", false),
-        wr.value("enabled", true), "enabled", "deny_by_request_rate");
-  if (wr.value("enabled", true)) {
+        w.rate_on, "enabled", "deny_by_request_rate");
+  if (w.rate_on) {
     check("dynamic-rate-max-requests", "The request-rate limit (requests per interval) differs from the profile",
-          rr.value("max_requests", 20LL), wr.value("max_requests", 30LL), "max_requests", "deny_by_request_rate");
+          rr.value("max_requests", 20LL), w.max_requests, "max_requests", "deny_by_request_rate");
     check("dynamic-rate-interval", "The request-rate interval differs from the profile",
-          rr.value("request_interval_ms", 200LL), wr.value("request_interval_ms", 300LL), "request_interval_ms",
-          "deny_by_request_rate");
+          rr.value("request_interval_ms", 200LL), w.interval_ms, "request_interval_ms", "deny_by_request_rate");
   }
   if (set.empty()) return;
-  if (const auto gap = sizing_gap(d)) {
+  if (const auto gap = sizing_gap(w, d.value("sized_for", json::object()))) {
     // Limits that may block an office or a phone are the operator's call, not apply's.
     for (finding& f : p.findings) {
       if (!f.id.starts_with("dynamic-")) continue;
