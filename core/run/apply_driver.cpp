@@ -7,9 +7,11 @@
 
 #include "base/atomic_file.hpp"
 #include "base/errors.hpp"
+#include "profile/access_block.hpp"
 #include "report/report_writers.hpp"
 #include "run/engine.hpp"
 #include "run/health_probe.hpp"
+#include "run/health_targets.hpp"
 #include "run/journal_observer.hpp"
 #include "run/password_rotation.hpp"
 #include "run/rollback.hpp"
@@ -84,8 +86,8 @@ bool health_after_apply(run_context& ctx, const run_options& opts, journal::jour
                         run_report& report, bool interrupted, bool failed, std::size_t pending) {
   if (opts.health.empty()) {
     const char* off =
-        "the health probe is off: nothing checked that the server still serves webmail after this apply; add "
-        "\"health\" (webmail URL, smartermail_login) to the profile or the target";
+        "the health probe is off: nothing checked that the server still serves webmail after this apply; the "
+        "profile and the target have no \"health\" settings, or say \"enabled\": false (baseline.json has them on)";
     report.extra["health"] = {{"skipped", off}};
     report.notices.emplace_back(off);
     return false;
@@ -102,6 +104,17 @@ bool health_after_apply(run_context& ctx, const run_options& opts, journal::jour
   const bool health_failed = !health.value("ok", false);
   if (health_failed) {
     report.notices.push_back(fmt::format("health probe failed after apply: {}", health_failure_text(health)));
+  }
+  if (health.contains("failing_before_apply")) {
+    std::vector<std::string> names;
+    for (const json& n : health["failing_before_apply"]) names.push_back(n.get<std::string>());
+    report.notices.push_back(
+        fmt::format("health probe: {} failed before this apply too, so the apply did not take it away (not counted)",
+                    fmt::join(names, "; ")));
+  }
+  if (health.contains("audiences_skipped")) {
+    report.notices.push_back(
+        fmt::format("health probe: no check per audience: {}", health["audiences_skipped"].get<std::string>()));
   }
   report.extra["health"] = std::move(health);
   return health_failed;
@@ -329,6 +342,13 @@ run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& 
   if (!opts.rotate_service_password) {
     if (const auto pending = rotation::read_pending(ctx.state_dir))
       throw usage_error(rotation::pending_refusal(*pending));
+  }
+  // What the probe will check is settled on the server as it is now: the webmail URL its bindings publish, and
+  // what each audience reaches before the apply (a check that fails already is not the apply's doing).
+  if (!apply_opts.health.empty()) {
+    target_session session(opts.target, read_only_env(ctx, "the health probe"));
+    apply_opts.health = resolve_health(
+        apply_opts.health, audiences_json(plan.prof.access, plan.prof.management_audience()), session.methods());
   }
   const journal::run_folder folder{journal::runs_dir(ctx.state_dir) / run_id};
   std::filesystem::create_directories(folder.dir);

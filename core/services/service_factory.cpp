@@ -5,6 +5,7 @@
 #include "base/errors.hpp"
 #include "services/host_service.hpp"
 #include "services/iis/iis_service.hpp"
+#include "services/lab/lab_service.hpp"
 #include "services/net/net_service.hpp"
 #include "services/service.hpp"
 #include "services/smartermail/smartermail_service.hpp"
@@ -13,14 +14,14 @@
 namespace smharden::services {
 
 service_list make_services(const target& t, service_env& env) {
-  (void)t;
-  (void)env;
   service_list list;
   list.push_back(make_host_service(t));
   list.push_back(windows::make_windows_service(t, env));
   list.push_back(make_smartermail_service(t, env));
   list.push_back(make_iis_service(t, env));
   list.push_back(make_net_service(t, env));
+  // Last: the lab's reachability model answers through the methods the others register.
+  if (auto lab = make_lab_service(t, env)) list.push_back(std::move(lab));
   return list;
 }
 

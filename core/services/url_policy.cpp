@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 #ifdef _WIN32
 #include <winsock2.h>
@@ -59,6 +61,7 @@ url_parts parse_native(const std::string& url) {
   url_parts p;
   p.scheme = util::ascii_lower(narrow(c.lpszScheme, c.dwSchemeLength));
   p.host = unbracket(narrow(c.lpszHostName, c.dwHostNameLength));
+  p.port = c.nPort;
   // An '@' in the authority is user information even when it is empty.
   const auto start = url.find("://");
   const std::string authority =
@@ -109,6 +112,12 @@ url_parts parse_native(const std::string& url) {
   url_parts p;
   p.scheme = util::ascii_lower(part(h.get(), CURLUPART_SCHEME));
   p.host = unbracket(part(h.get(), CURLUPART_HOST));
+  char* port = nullptr;
+  if (curl_url_get(h.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK && port != nullptr) {
+    const std::string_view text(port);
+    std::from_chars(text.data(), text.data() + text.size(), p.port);
+  }
+  curl_free(port);
   bool user = false, password = false, options = false;
   part(h.get(), CURLUPART_USER, &user);
   part(h.get(), CURLUPART_PASSWORD, &password);

@@ -16,6 +16,7 @@ namespace smharden::services {
 struct url_parts {
   std::string scheme;  ///< lower case: "http" or "https"
   std::string host;    ///< as parsed; IPv6 literals without brackets
+  int port = 0;        ///< the URL's port, or the scheme's default (80, 443)
   bool has_credentials = false;
   std::string without_credentials;  ///< the URL with any user:password@ removed, safe to print
 };

@@ -3,6 +3,8 @@
 // and an existing administrator. The baseline with those audiences keeps
 // webmail public and restricts 9998 and the admin login; a profile that would
 // cut an audience is refused, with the access matrix showing who loses what.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -51,6 +53,14 @@ struct persona {
   std::string site_config() const { return smharden::util::read_file(home.lab() / "iis" / "applicationHost.config"); }
 };
 
+const json& health_row(const json& health, const std::string& name) {
+  for (const json& c : health["checks"]) {
+    if (c["name"] == name) return c;
+  }
+  FAIL("no health check named " << name);
+  return health;
+}
+
 std::string cell(const json& report, const std::string& audience, const std::string& surface) {
   for (const json& c : report["access_matrix"]["cells"]) {
     if (c["audience"] == audience && c["surface"] == surface) {
@@ -87,9 +97,29 @@ TEST_CASE("persona: the baseline keeps webmail public, 9998 and admin login for 
   // sm-admin applies the login restriction; two-factor enrolment stays with the operator.
   CHECK(step_of(r, "sm-admin")["changes"].size() == 1);
   CHECK(r.value("overrides", json::array()).empty());
-  // The persona configures no health probe: the report says so.
-  CHECK_THAT(r["health"]["skipped"].get<std::string>(), Catch::StartsWith("the health probe is off"));
-  CHECK_THAT(r["notices"].dump(), Catch::Contains("the health probe is off"));
+  // The baseline's health probe: webmail at the URL the site publishes, then each audience from an address of its
+  // own, answered by the lab from its bindings, firewall, IP restrictions and SmarterMail settings.
+  const json& health = r["health"];
+  INFO(health.dump(2));
+  CHECK(health["ok"] == true);
+  CHECK(health_row(health, "webmail")["url"] == "https://mail.example.test/");
+  CHECK(health_row(health, "webmail")["status"] == 200);
+  CHECK(health_row(health, "smartermail_login")["ok"] == true);
+  const json& public_user = health_row(health, "webmail from webmail_users 0.0.0.0/0 (as 192.0.2.200)");
+  CHECK(public_user["ok"] == true);
+  CHECK(public_user["status"] == 200);
+  CHECK(health_row(health, "webmail from webmail_users ::/0 (as 2001:db8::200)")["ok"] == true);
+  CHECK(health_row(health, "activesync_mapi from mail_clients 0.0.0.0/0 (as 192.0.2.200)")["ok"] == true);
+  const json& admin = health_row(health, "admin_login from management 203.0.113.0/24 (as 203.0.113.200)");
+  CHECK(admin["ok"] == true);
+  CHECK_THAT(admin["path"].dump(), Catch::Contains("may sign in from 203.0.113.200 (rule 203.0.113.0/24)"));
+  // Relay is not this run's: the lab cannot decide it under Allow Relay "local_domains", before or after, so
+  // those rows fail without failing the probe, and a notice says so.
+  const json& relay = health_row(health, "smtp_relay from relay_apps 198.51.100.10 (as 198.51.100.10)");
+  CHECK(relay["ok"] == false);
+  CHECK(relay["before_ok"] == false);
+  CHECK_THAT(relay["error"].get<std::string>(), Catch::Contains("the lab cannot decide"));
+  CHECK_THAT(r["notices"].dump(), Catch::Contains("failed before this apply too"));
 
   CHECK(cell(r, "webmail_users", "webmail") == "yes -> yes");
   CHECK(cell(r, "mail_clients", "activesync_mapi") == "yes -> yes");
@@ -139,15 +169,31 @@ TEST_CASE("persona: a profile that cuts an audience is refused, the matrix shows
   CHECK(cell(checked, "webmail_users", "webmail") == "yes -> no");
   CHECK_THAT(checked["notices"].dump(), Catch::Contains("apply would refuse: step iis-bindings"));
 
-  // --allow-access-change lets the operator go on; the report records it, once.
+  // --allow-access-change lets the operator go on; the report records it, once. The health probe then finds
+  // webmail gone for the public audiences, and the apply is rolled back.
   const cli_result forced = p.run("apply", "cut.json", {"--allow-access-change"});
   INFO(forced.err);
+  CHECK(forced.exit_code == 4);
   const json f = forced.out_json();
   CHECK(step_of(f, "iis-bindings")["status"] == "applied");
   CHECK(f["access_change_allowed"] == true);
   REQUIRE(f["overrides"].size() == 1);
   CHECK_THAT(f["overrides"][0].get<std::string>(),
              Catch::StartsWith("access guard overridden by --allow-access-change: step iis-bindings"));
+  CHECK(f["health"]["ok"] == false);
+  const json& lost = health_row(f["health"], "webmail from webmail_users 0.0.0.0/0 (as 192.0.2.200)");
+  CHECK(lost["before_ok"] == true);
+  CHECK(lost["ok"] == false);
+  // Another site still listens on 443 (for its own host name): HTTP.sys turns the webmail host away.
+  CHECK(lost["status"] == 400);
+  CHECK_THAT(lost["error"].get<std::string>(), Catch::Contains("Invalid Hostname"));
+  CHECK(f["rollback"]["performed"] == true);
+  CHECK(f["health_after_rollback"]["ok"] == true);
+  CHECK(p.site_config() == original);
+
+  // With --no-auto-rollback the cut stays, as the operator asked.
+  const cli_result kept = p.run("apply", "cut.json", {"--allow-access-change", "--no-auto-rollback"});
+  CHECK(kept.exit_code == 4);
   CHECK(p.site_config().find("mail.example.test") == std::string::npos);
 }
 
@@ -182,6 +228,12 @@ TEST_CASE("persona: sm-relay keeps both apps relaying, the firewall keeps 9998 f
   CHECK(cell(r, "webmail_users", "smtp_relay") == "unknown -> no");
   CHECK(cell(r, "management", "port_9998") == "yes -> yes");
   CHECK(cell(r, "webmail_users", "port_9998") == "yes -> no");
+  // The health probe sees both apps relay now; the lab could not decide it before (Allow Relay "local_domains").
+  for (const char* app : {"198.51.100.10", "198.51.100.11"}) {
+    const json& row = health_row(r["health"], fmt::format("smtp_relay from relay_apps {0} (as {0})", app));
+    CHECK(row["ok"] == true);
+    CHECK(row["before_ok"] == false);
+  }
   const std::string whitelist = smharden::util::read_file(p.home.lab() / "smartermail" / "ip-access-whitelist.json");
   CHECK(whitelist.find("198.51.100.10") != std::string::npos);
   CHECK(whitelist.find("198.51.100.11") != std::string::npos);

@@ -7,6 +7,7 @@
 
 #include "base/errors.hpp"
 #include "run/health_probe.hpp"
+#include "run/health_targets.hpp"
 #include "services/net/net_service.hpp"
 #include "services/service.hpp"
 
@@ -109,7 +110,8 @@ TEST_CASE("health settings: profile and target merge (target wins), mistakes nam
     }
   };
   fails_with({{"webmail", {{"url", "127.0.0.1:9998"}}}}, "/health/webmail/url");
-  fails_with({{"webmail", {{"expect_status", {200}}}}}, "/health/webmail/url");
+  fails_with({{"webmail", {{"public_url", "mail.example.com"}}}}, "/health/webmail/public_url");
+  fails_with({{"audiences", "yes"}}, "/health/audiences");
   fails_with({{"webmail", {{"url", "http://127.0.0.1/"}, {"expect_status", {99}}}}}, "/health/webmail/expect_status");
   fails_with({{"webmail", {{"url", "http://127.0.0.1/"}, {"timeout_ms", 0}}}}, "/health/webmail/timeout_ms");
   fails_with({{"webmial", {{"url", "http://127.0.0.1/"}}}}, "/health/webmial");
@@ -136,4 +138,73 @@ TEST_CASE("run_health_probe retries until a check passes or attempts run out") {
   // smartermail_login without a smartermail service on this registry is a failed check, not a crash.
   const json t = smharden::core::run_health_probe({{"smartermail_login", true}, {"attempts", 1}}, methods, cancel);
   CHECK(t["ok"] == false);
+}
+
+TEST_CASE("health targets: the webmail URL a site publishes, and an address that stands for each audience range",
+          "[health][access]") {
+  using smharden::core::public_webmail_url;
+  using smharden::core::representative_address;
+  using smharden::core::server_webmail_url;
+  const json fresh = {{{"protocol", "http"}, {"binding_information", "*:9998:"}},
+                      {{"protocol", "http"}, {"binding_information", "*:80:mail.example.test"}},
+                      {{"protocol", "https"}, {"binding_information", "*:443:mail.example.test"}}};
+  CHECK(public_webmail_url(fresh) == "https://mail.example.test/");
+  CHECK(server_webmail_url(fresh) == "https://mail.example.test/");
+  const json plain = {{{"protocol", "http"}, {"binding_information", "127.0.0.1:9998:"}},
+                      {{"protocol", "http"}, {"binding_information", "*:8080:webmail.example.test"}}};
+  CHECK(public_webmail_url(plain) == "http://webmail.example.test:8080/");
+  CHECK(server_webmail_url(plain) == "http://127.0.0.1:9998/");
+  const json none = {{{"protocol", "https"}, {"binding_information", "10.0.0.5:443:"}}};
+  CHECK_FALSE(public_webmail_url(none).has_value());
+  CHECK_FALSE(server_webmail_url(none).has_value());
+
+  // Everyone: a documentation address outside the other audiences' narrower ranges.
+  CHECK(representative_address("0.0.0.0/0", {"0.0.0.0/0", "192.0.2.0/24"}) == "198.51.100.200");
+  CHECK(representative_address("::/0", {}) == "2001:db8::200");
+  CHECK(representative_address("203.0.113.0/24", {"0.0.0.0/0"}) == "203.0.113.200");
+  CHECK(representative_address("10.1.0.0/16", {}) == "10.1.0.1");
+  CHECK(representative_address("198.51.100.10", {}) == "198.51.100.10");
+  CHECK(representative_address("10.0.0.5-10.0.0.9", {"10.0.0.5"}) == "10.0.0.7");
+  CHECK_THROWS_AS(representative_address("office", {}), std::invalid_argument);
+}
+
+TEST_CASE("health targets: a derived URL, audiences skipped where only the server probes, no URL is an error",
+          "[health][access]") {
+  using smharden::core::resolve_health;
+  smharden::services::registry methods;
+  json bindings = {{{"protocol", "https"}, {"binding_information", "*:443:mail.example.test"}}};
+  smharden::services::method find;
+  find.name = "iis.site.find";
+  find.invoke = [&bindings](const json&) { return json{{"name", "SmarterMail"}, {"bindings", bindings}}; };
+  methods.add(find);
+  const json audiences = {{"management", {"203.0.113.0/24"}}, {"webmail_users", {"0.0.0.0/0"}}};
+
+  const json resolved = resolve_health({{"webmail", json::object()}}, audiences, methods);
+  CHECK(resolved["webmail"]["url"] == "https://mail.example.test/");
+  CHECK(resolved["webmail"]["derived"] == true);
+  CHECK_THAT(resolved["audiences_skipped"].get<std::string>(), Catch::Contains("only a lab answers"));
+  CHECK_FALSE(resolved.contains("audience_checks"));
+  // The operator's URL stands; nothing to check per audience without audiences.
+  const json given = resolve_health({{"webmail", {{"url", "https://10.0.0.5/"}}}}, json::object(), methods);
+  CHECK(given["webmail"]["url"] == "https://10.0.0.5/");
+  CHECK_FALSE(given["webmail"].contains("derived"));
+  CHECK_FALSE(given.contains("audiences_skipped"));
+  CHECK(resolve_health({{"smartermail_login", true}, {"audiences", false}}, audiences, methods)["audiences_skipped"] ==
+        "the health settings say \"audiences\": false");
+
+  bindings = json::array();
+  try {
+    resolve_health({{"webmail", json::object()}}, audiences, methods);
+    FAIL("expected a profile error");
+  } catch (const smharden::core::profile_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("/health/webmail/url is not set"));
+    CHECK_THAT(e.what(), Catch::Contains("target.json"));
+  }
+}
+
+TEST_CASE("health settings: \"enabled\": false turns the probe off", "[health]") {
+  smharden::services::target t;
+  t.config = {{"health", {{"enabled", false}}}};
+  CHECK(health_config({{"webmail", json::object()}, {"smartermail_login", true}}, "baseline.json", t).empty());
+  CHECK_FALSE(health_config({{"webmail", json::object()}}, "baseline.json", smharden::services::target{}).empty());
 }
