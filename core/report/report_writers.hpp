@@ -39,5 +39,8 @@ std::string render_for_file(const run_report& report, const std::string& file);
 /// The report's "access_matrix" as a table (audiences by surfaces, "before -> after" where they differ);
 /// "" when it has no audience.
 std::string render_access_matrix(const nlohmann::json& matrix);
+/// The report's "health" (or "health_after_rollback") under `label`: the outcome, then one line per check
+/// ("ok", "FAIL", or "--" for a check that failed before the apply too); "" when there is none.
+std::string render_health(const nlohmann::json& health, const std::string& label);
 
 }  // namespace smharden::core

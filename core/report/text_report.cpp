@@ -67,6 +67,10 @@ std::string render_text(const run_report& r, bool color, bool verbose) {
   }
   if (r.extra.contains("access_matrix")) out += render_access_matrix(r.extra["access_matrix"]);
   if (r.extra.value("access_change_allowed", false)) out += "access change allowed by --allow-access-change\n";
+  if (r.extra.contains("health")) out += render_health(r.extra["health"], "health probe");
+  if (r.extra.contains("health_after_rollback")) {
+    out += render_health(r.extra["health_after_rollback"], "health probe after the rollback");
+  }
   for (const auto& n : r.notices) out += fmt::format("note: {}\n", e(n));
   for (const auto& o : r.overrides) out += fmt::format("override: {}\n", e(o));
   std::string counts;

@@ -87,3 +87,37 @@ TEST_CASE("text report: colours only when asked, by status", "[report][text]") {
   CHECK(out.find("\033[31merror    \033[0m") != std::string::npos);
   CHECK(out.find("\033[2mskipped  \033[0m") != std::string::npos);
 }
+
+TEST_CASE("text report: the health probe, one line per check, and why it was skipped", "[report][text][health]") {
+  using nlohmann::json;
+  auto r = every_status_report();
+  r.extra["health"] = {{"ok", false},
+                       {"attempts", 1},
+                       {"checks",
+                        {{{"name", "webmail"}, {"url", "https://mail.example.test/"}, {"ok", true}, {"status", 200}},
+                         {{"name", "webmail from webmail_users 0.0.0.0/0 (as 192.0.2.200)"},
+                          {"audience", "webmail_users"},
+                          {"url", "https://mail.example.test/"},
+                          {"ok", false},
+                          {"before_ok", true},
+                          {"status", 400},
+                          {"error", "HTTP.sys answers 400 (Invalid Hostname)\n"}},
+                         {{"name", "smtp_relay from relay_apps 198.51.100.10 (as 198.51.100.10)"},
+                          {"audience", "relay_apps"},
+                          {"ok", false},
+                          {"before_ok", false},
+                          {"error", "the lab cannot decide"}}}}};
+  r.extra["health_after_rollback"] = {{"skipped", "the apply failed"}};
+  const std::string out = render_text(r, false, false);
+  CHECK_THAT(out, Catch::Contains("health probe: FAILED (1 attempt)\n"
+                                  "  ok    webmail https://mail.example.test/ (200)\n"
+                                  "  FAIL  webmail from webmail_users 0.0.0.0/0 (as 192.0.2.200) (400): HTTP.sys "
+                                  "answers 400 (Invalid Hostname)\\x0a\n"
+                                  "  --    smtp_relay from relay_apps 198.51.100.10 (as 198.51.100.10): the lab cannot "
+                                  "decide (failed before this apply too: not counted)\n"));
+  CHECK_THAT(out, Catch::Contains("health probe after the rollback: skipped — the apply failed\n"));
+
+  r.extra.erase("health_after_rollback");
+  r.extra["health"] = {{"skipped", "the health probe is off"}};
+  CHECK_THAT(render_text(r, false, false), Catch::Contains("health probe: skipped — the health probe is off\n"));
+}
