@@ -73,37 +73,9 @@ void validate(const json& cfg, const std::string& where) {
   }
 }
 
-/// The server's own webmail check: through the lab's model when the URL came from a lab's bindings
-/// (nothing listens there), else a real GET from this machine.
-json webmail_row(const json& settings, const registry& methods) {
-  json row = {{"name", "webmail"}, {"url", settings["url"]}};
-  const bool on_lab = settings.value("derived", false) && methods.find("lab.reach.http") != nullptr;
-  json params = settings;
-  params.erase("derived");
-  params.erase("public_url");
-  const method* m = methods.find(on_lab ? "lab.reach.http" : "net.http.probe");
-  try {
-    if (m == nullptr) throw service_error("not_found", "net.http.probe is not available on this target");
-    if (on_lab) {
-      params = {{"url", settings["url"]}, {"from", "127.0.0.1"}};
-      if (settings.contains("expect_status")) params["expect_status"] = settings["expect_status"];
-      row["model"] = "lab";
-    }
-    const json r = m->invoke(params);
-    row["ok"] = r.value("ok", false);
-    row["status"] = r.value("status", json(nullptr));
-    if (r.contains("elapsed_ms")) row["elapsed_ms"] = r["elapsed_ms"];
-    if (r.contains("error")) row["error"] = r["error"];
-  } catch (const std::exception& e) {
-    row["ok"] = false;
-    row["error"] = e.what();
-  }
-  return row;
-}
-
 json one_round(const json& config, const registry& methods) {
   json checks = json::array();
-  if (config.contains("webmail")) checks.push_back(webmail_row(config["webmail"], methods));
+  if (config.contains("webmail")) checks.push_back(run_webmail_check(config["webmail"], methods));
   if (config.value("smartermail_login", false)) {
     json row = {{"name", "smartermail_login"}};
     const method* m = methods.find("smartermail.version.get");

@@ -140,6 +140,34 @@ json run_audience_check(const json& check, const services::registry& methods) {
   return row;
 }
 
+json run_webmail_check(const json& settings, const services::registry& methods) {
+  json row = {{"name", "webmail"}, {"url", settings["url"]}};
+  if (settings.contains("before_ok")) row["before_ok"] = settings["before_ok"];
+  const bool on_lab = settings.value("derived", false) && methods.find("lab.reach.http") != nullptr;
+  json params = settings;
+  params.erase("derived");
+  params.erase("public_url");
+  params.erase("before_ok");
+  const services::method* m = methods.find(on_lab ? "lab.reach.http" : "net.http.probe");
+  try {
+    if (m == nullptr) throw services::service_error("not_found", "net.http.probe is not available on this target");
+    if (on_lab) {
+      params = {{"url", settings["url"]}, {"from", "127.0.0.1"}};
+      if (settings.contains("expect_status")) params["expect_status"] = settings["expect_status"];
+      row["model"] = "lab";
+    }
+    const json r = m->invoke(params);
+    row["ok"] = r.value("ok", false);
+    row["status"] = r.value("status", json(nullptr));
+    if (r.contains("elapsed_ms")) row["elapsed_ms"] = r["elapsed_ms"];
+    if (r.contains("error")) row["error"] = r["error"];
+  } catch (const std::exception& e) {
+    row["ok"] = false;
+    row["error"] = e.what();
+  }
+  return row;
+}
+
 json resolve_health(const json& config, const json& audiences, const services::registry& methods) {
   json out = config;
   if (out.empty()) return out;
@@ -166,6 +194,10 @@ json resolve_health(const json& config, const json& audiences, const services::r
       }
       webmail["url"] = *url;
       webmail["derived"] = true;
+      // A guessed URL that does not answer now (split DNS, a certificate for another name) is not the
+      // apply's doing: its failure afterwards does not roll the apply back. A URL the operator gave is
+      // their word that it answers, and counts.
+      webmail["before_ok"] = run_webmail_check(webmail, methods).value("ok", false);
     }
     if (!webmail.contains("public_url")) webmail["public_url"] = published ? json(*published) : webmail["url"];
   }

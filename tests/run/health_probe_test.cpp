@@ -182,6 +182,14 @@ TEST_CASE("health targets: a derived URL, audiences skipped where only the serve
   const json resolved = resolve_health({{"webmail", json::object()}}, audiences, methods);
   CHECK(resolved["webmail"]["url"] == "https://mail.example.test/");
   CHECK(resolved["webmail"]["derived"] == true);
+  // This target cannot GET it (no net.http.probe here): a guessed URL that fails before the apply does not fail
+  // the probe after it, and the report names it.
+  CHECK(resolved["webmail"]["before_ok"] == false);
+  const std::atomic<bool> no_cancel{false};
+  const json after = smharden::core::run_health_probe(resolved, methods, no_cancel);
+  CHECK(after["ok"] == true);
+  CHECK(after["checks"][0]["ok"] == false);
+  CHECK(after["failing_before_apply"] == json({"webmail"}));
   CHECK_THAT(resolved["audiences_skipped"].get<std::string>(), Catch::Contains("only a lab answers"));
   CHECK_FALSE(resolved.contains("audience_checks"));
   // The operator's URL stands; nothing to check per audience without audiences.
