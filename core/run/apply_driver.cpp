@@ -343,13 +343,6 @@ run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& 
     if (const auto pending = rotation::read_pending(ctx.state_dir))
       throw usage_error(rotation::pending_refusal(*pending));
   }
-  // What the probe will check is settled on the server as it is now: the webmail URL its bindings publish, and
-  // what each audience reaches before the apply (a check that fails already is not the apply's doing).
-  if (!apply_opts.health.empty()) {
-    target_session session(opts.target, read_only_env(ctx, "the health probe"));
-    apply_opts.health = resolve_health(
-        apply_opts.health, audiences_json(plan.prof.access, plan.prof.management_audience()), session.methods());
-  }
   const journal::run_folder folder{journal::runs_dir(ctx.state_dir) / run_id};
   std::filesystem::create_directories(folder.dir);
   journal::journal_observer journal(folder, ctx.redact, "apply", &ctx.cancel);
@@ -359,12 +352,21 @@ run_report run_apply(run_context& ctx, const run_plan& plan, const run_options& 
   engine_hooks hooks = hooks_for(progress);
   hooks.observer = &journal;
   hooks.run_dir = folder.dir;
+  // What the probe will check is settled on the server as it is before the first step: the webmail URL its
+  // bindings publish, and what each audience reaches (a check that fails already is not the apply's doing).
+  json health = apply_opts.health;
+  if (!health.empty()) {
+    hooks.session_ready = [&health, &plan](const services::registry& methods) {
+      health = resolve_health(health, audiences_json(plan.prof.access, plan.prof.management_audience()), methods);
+    };
+  }
   engine eng(ctx.plugins, ctx.secrets, ctx.redact, ctx.log);
   run_report report;
   try {
     run_report rotation_notes;
     if (rotation_scope) begin_rotation(ctx, apply_opts, *rotation_scope, journal, run_id, rotation_notes);
     report = eng.run(plan, apply_opts, run_id, ctx.cancel, hooks);
+    apply_opts.health = std::move(health);
     for (auto& n : rotation_notes.notices) report.notices.push_back(std::move(n));
     if (rotation_scope) {
       report.extra["rotation"] = rotation_notes.extra["rotation"];

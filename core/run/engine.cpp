@@ -173,6 +173,7 @@ run_report engine_run::run(const std::string& run_id) {
                 {"password_secret", in_scope ? json(rotation_->secret) : json(nullptr)}};
   });
   shared_.methods = &session_->methods();
+  if (hooks_.session_ready) hooks_.session_ready(session_->methods());
   shared_.gate = opts_.mode == run_mode::apply ? &gate_ : nullptr;
   shared_.secrets = &secrets_;
   shared_.redact = &redact_;

@@ -32,6 +32,9 @@ struct engine_hooks {
   /// take, and when it returned; a supervisor enforces the timeout.
   std::function<void(const std::string& step, const std::string& phase, int timeout_seconds)> plugin_call;
   std::function<void()> plugin_call_done;
+  /// Called once the target's services are up, before any step: reads the target as it is before the
+  /// run (the health probe settles there what it will check, without opening the target again).
+  std::function<void(const services::registry&)> session_ready;
   /// Adds services beyond the target's own (tests use an in-memory one).
   std::function<void(services::service_list&, services::service_env&)> extra_services;
 };

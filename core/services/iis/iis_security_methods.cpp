@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "services/iis/iis_method_support.hpp"
@@ -29,6 +30,35 @@ json bindings_get(iis_service& self, const json& p) {
   preserving_xml& d = self.doc();
   const pugi::xml_node site = require_site(d, require_string(p, "site"));
   return json{{"site", site.attribute("name").value()}, {"bindings", bindings_json(site)}};
+}
+
+// The port of "IP:port:host", or "" when it does not split that way.
+std::string_view binding_port(std::string_view info) {
+  const auto host_colon = info.rfind(':');
+  if (host_colon == std::string_view::npos || host_colon == 0) return {};
+  const auto port_colon = info.rfind(':', host_colon - 1);
+  if (port_colon == std::string_view::npos) return {};
+  return info.substr(port_colon + 1, host_colon - port_colon - 1);
+}
+
+json bindings_on_port(iis_service& self, const json& p) {
+  if (!p.contains("port") || !p["port"].is_number_integer() || p["port"].get<long>() < 1 ||
+      p["port"].get<long>() > 65535) {
+    throw service_error("invalid_params", "port must be a TCP port number (1-65535)");
+  }
+  const std::string port = std::to_string(p["port"].get<long>());
+  preserving_xml& d = self.doc();
+  json out = json::array();
+  for (pugi::xml_node site : sites_node(d).children("site")) {
+    for (pugi::xml_node b : site.child("bindings").children("binding")) {
+      const char* info = b.attribute("bindingInformation").value();
+      if (binding_port(info) != port) continue;
+      out.push_back({{"site", site.attribute("name").value()},
+                     {"protocol", b.attribute("protocol").value()},
+                     {"binding_information", info}});
+    }
+  }
+  return json{{"port", p["port"]}, {"bindings", std::move(out)}};
 }
 
 // Undo of every bindings edit: iis.bindings.set with the site's bindings as they are now.
@@ -282,6 +312,11 @@ const method_entry<iis_service> security_method_table[] = {
      "a site's bindings",
      {"`{site}`", "`{site, bindings: [{protocol, binding_information, ssl_flags?}]}`", ""},
      &bindings_get},
+    {"iis.bindings.on_port",
+     access::read_only,
+     "every binding of every site on one TCP port (what answers there), without reading the sites' other settings",
+     {"`{port}`", "`{port, bindings: [{site, protocol, binding_information}]}`", ""},
+     &bindings_on_port},
     {"iis.bindings.set",
      access::mutating,
      "make a site's bindings exactly `bindings`: kept bindings keep their element, others are removed, new ones "

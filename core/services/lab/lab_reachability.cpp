@@ -244,10 +244,8 @@ json reach_http(const registry& methods, const json& params) {
       return out;
     }
     std::vector<site_binding> bound;
-    for (const json& site : call(methods, "iis.sites.list").value("sites", json::array())) {
-      for (const json& b : site.value("bindings", json::array())) {
-        if (auto hit = listening(site.value("name", ""), b, url, to)) bound.push_back(std::move(*hit));
-      }
+    for (const json& b : call(methods, "iis.bindings.on_port", {{"port", url.port}}).value("bindings", json::array())) {
+      if (auto hit = listening(b.value("site", ""), b, url, to)) bound.push_back(std::move(*hit));
     }
     if (bound.empty()) {
       out["error"] = fmt::format("nothing listens for {} on port {} where {} leads (no IIS binding)", url.scheme,

@@ -183,3 +183,15 @@ TEST_CASE("the lab service exists only on a lab target", "[lab][reach]") {
   local.root = "/nonexistent";
   CHECK(services::make_lab_service(local, env) == nullptr);
 }
+
+TEST_CASE("iis.bindings.on_port: every site's bindings on one port, nothing else", "[lab][reach][iis]") {
+  whole_lab lab;
+  const json on443 = lab.call("iis.bindings.on_port", {{"port", 443}});
+  CHECK(on443["bindings"] ==
+        json({{{"site", "mysite.tbd"}, {"protocol", "https"}, {"binding_information", "*:443:mysite.tbd"}},
+              {{"site", "SmarterMail"}, {"protocol", "https"}, {"binding_information", "*:443:mail.example.test"}}}));
+  CHECK(lab.call("iis.bindings.on_port", {{"port", 9998}})["bindings"].size() == 1);
+  CHECK(lab.call("iis.bindings.on_port", {{"port", 8443}})["bindings"].empty());
+  CHECK_THROWS_AS(lab.call("iis.bindings.on_port", {{"port", 70000}}), services::service_error);
+  CHECK_THROWS_AS(lab.call("iis.bindings.on_port", {{"port", "443"}}), services::service_error);
+}
