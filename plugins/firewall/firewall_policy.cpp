@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <smharden/common/firewall_listing.hpp>
 #include <stdexcept>
 
 namespace smharden::firewall_step {
@@ -30,23 +31,6 @@ std::vector<ip_range> keep_ranges(const std::vector<std::string>& management) {
 std::string port_list(const std::vector<int>& ports) {
   std::string out;
   for (const int p : ports) out += (out.empty() ? "" : ",") + std::to_string(p);
-  return out;
-}
-
-std::vector<firewall_rule> read_rules(const json& listing) {
-  std::vector<firewall_rule> out;
-  for (const auto& j : listing.value("rules", json::array())) {
-    firewall_rule r;
-    r.name = j.value("name", "");
-    r.group = j.value("group", "");
-    r.enabled = j.value("enabled", true);
-    r.direction = j.value("direction", "");
-    r.action = j.value("action", "");
-    r.protocol = j.value("protocol", "");
-    r.local_ports = j.value("local_ports", "");
-    r.remote_addresses = j.value("remote_addresses", "");
-    out.push_back(std::move(r));
-  }
   return out;
 }
 
@@ -201,7 +185,7 @@ plan make_plan(const json& raw_params, const observed& o) {
   }
   const auto ports = restricted_ports(params);
   if (ports.empty()) return out;
-  const auto rules = read_rules(o.listing);
+  const auto rules = common::rules_of_listing(o.listing);
   const auto keep = keep_ranges(o.management);
   const auto desired = desired_rules(ports, o.management);
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <optional>
-#include <smharden/common/firewall_rules.hpp>
+#include <smharden/common/firewall_listing.hpp>
 #include <smharden/common/ip_range.hpp>
 #include <stdexcept>
 #include <string>
@@ -64,21 +64,11 @@ std::optional<std::string> firewall_verdict(const registry& methods, const ip_ra
   if (!listing.value("modelled", false)) {
     throw undecided(listing.value("reason", std::string("the lab does not model its Windows Firewall")));
   }
-  std::vector<common::firewall_rule> rules;
-  for (const json& j : listing.value("rules", json::array())) {
-    common::firewall_rule r;
-    r.name = j.value("name", "");
-    r.group = j.value("group", "");
-    r.enabled = j.value("enabled", true);
-    r.direction = j.value("direction", "");
-    r.action = j.value("action", "");
-    r.protocol = j.value("protocol", "");
-    r.local_ports = j.value("local_ports", "");
-    r.remote_addresses = j.value("remote_addresses", "");
+  const std::vector<common::firewall_rule> rules = common::rules_of_listing(listing);
+  for (const auto& r : rules) {
     if (r.enabled && r.direction == "in" && !common::rule_problem(r).empty()) {
       throw undecided(fmt::format("firewall rule \"{}\" does not read: {}", r.name, common::rule_problem(r)));
     }
-    rules.push_back(std::move(r));
   }
   const auto reachable = common::inbound_tcp_reachable(rules, static_cast<std::uint16_t>(port));
   if (reachable.uncertain) {
