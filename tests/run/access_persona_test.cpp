@@ -238,3 +238,51 @@ TEST_CASE("persona: sm-relay keeps both apps relaying, the firewall keeps 9998 f
   CHECK(whitelist.find("198.51.100.10") != std::string::npos);
   CHECK(whitelist.find("198.51.100.11") != std::string::npos);
 }
+
+TEST_CASE("persona: the whole baseline keeps webmail public, 9998 for loopback and management, both apps relaying",
+          "[access][persona]") {
+  persona p;
+  const cli_result applied = p.home.cli().run({"apply", "--profile", (p.home.root() / "persona.json").string(),
+                                               "--target", p.home.target(), "--format", "json", "--yes"},
+                                              {{"SMHARDEN_SECRET_SERVICE_PASSWORD", "Persona-Svc-Passw0rd!"}});
+  INFO(applied.err);
+  const json r = applied.out_json();
+  INFO(r["notices"].dump(2));
+  REQUIRE(applied.exit_code == 3);  // only what needs the operator is left (2FA enrolment, unsized limits, ...)
+  for (const json& s : r["steps"]) {
+    INFO(s["id"]);
+    CHECK(s["status"] != "failed");
+    CHECK(s["status"] != "error");
+  }
+  // The firewall runs first and restricts 9998; behind it iis-bindings keeps the catch-all, so the management
+  // audience reaches 9998 and nobody else does.
+  CHECK(step_of(r, "firewall")["status"] == "applied");
+  CHECK(step_of(r, "iis-bindings")["status"] == "compliant");
+  const std::string site = p.site_config();
+  CHECK(site.find(R"(bindingInformation="*:9998:")") != std::string::npos);
+  CHECK(site.find(R"(bindingInformation="*:443:mail.example.test")") != std::string::npos);
+  CHECK(cell(r, "management", "port_9998") == "yes -> yes");
+  CHECK(cell(r, "webmail_users", "port_9998") == "yes -> no");
+  CHECK(cell(r, "webmail_users", "webmail") == "yes -> yes");
+  CHECK(cell(r, "management", "admin_login") == "yes -> yes");
+  CHECK(cell(r, "webmail_users", "admin_login") == "yes -> no");
+  CHECK(cell(r, "relay_apps", "smtp_relay") == "unknown -> yes");
+  CHECK(r.value("overrides", json::array()).empty());
+
+  // The probe passes, every audience check counted: webmail from anywhere, the admin sign-in from management,
+  // both apps relaying.
+  const json& health = r["health"];
+  INFO(health.dump(2));
+  CHECK(health["ok"] == true);
+  CHECK(health_row(health, "webmail from webmail_users 0.0.0.0/0 (as 192.0.2.200)")["ok"] == true);
+  CHECK(health_row(health, "admin_login from management 203.0.113.0/24 (as 203.0.113.200)")["ok"] == true);
+  for (const char* app : {"198.51.100.10", "198.51.100.11"}) {
+    CHECK(health_row(health, fmt::format("smtp_relay from relay_apps {0} (as {0})", app))["ok"] == true);
+  }
+
+  // A check afterwards finds the bindings and the firewall as the profile wants them.
+  const cli_result again =
+      p.home.cli().run({"check", "--profile", (p.home.root() / "persona.json").string(), "--target", p.home.target(),
+                        "--only", "iis-bindings,firewall", "--format", "json"});
+  CHECK(again.exit_code == 0);
+}
