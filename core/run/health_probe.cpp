@@ -14,9 +14,7 @@ namespace smharden::core {
 namespace {
 
 using nlohmann::json;
-using services::method;
 using services::registry;
-using services::service_error;
 
 [[noreturn]] void bad(const std::string& where, const std::string& pointer, const std::string& what) {
   throw profile_error(fmt::format("{}: {}: {}", where, pointer, what));
@@ -77,18 +75,9 @@ json one_round(const json& config, const registry& methods) {
   json checks = json::array();
   if (config.contains("webmail")) checks.push_back(run_webmail_check(config["webmail"], methods));
   if (config.value("smartermail_login", false)) {
-    json row = {{"name", "smartermail_login"}};
-    const method* m = methods.find("smartermail.version.get");
-    try {
-      if (m == nullptr) throw service_error("not_found", "smartermail.version.get is not available on this target");
-      const json r = m->invoke(json::object());
-      row["ok"] = true;
-      row["build"] = r.value("build", json(nullptr));
-    } catch (const std::exception& e) {
-      row["ok"] = false;
-      row["error"] = e.what();
-    }
-    checks.push_back(row);
+    json row = run_login_check(methods);
+    if (config.contains("smartermail_login_before_ok")) row["before_ok"] = config["smartermail_login_before_ok"];
+    checks.push_back(std::move(row));
   }
   for (const json& check : config.value("audience_checks", json::array())) {
     checks.push_back(run_audience_check(check, methods));

@@ -140,6 +140,23 @@ json run_audience_check(const json& check, const services::registry& methods) {
   return row;
 }
 
+json run_login_check(const services::registry& methods) {
+  json row = {{"name", "smartermail_login"}};
+  const services::method* m = methods.find("smartermail.version.get");
+  try {
+    if (m == nullptr) {
+      throw services::service_error("not_found", "smartermail.version.get is not available on this target");
+    }
+    const json r = m->invoke(json::object());
+    row["ok"] = true;
+    row["build"] = r.value("build", json(nullptr));
+  } catch (const std::exception& e) {
+    row["ok"] = false;
+    row["error"] = e.what();
+  }
+  return row;
+}
+
 json run_webmail_check(const json& settings, const services::registry& methods) {
   json row = {{"name", "webmail"}, {"url", settings["url"]}};
   if (settings.contains("before_ok")) row["before_ok"] = settings["before_ok"];
@@ -200,6 +217,11 @@ json resolve_health(const json& config, const json& audiences, const services::r
       webmail["before_ok"] = run_webmail_check(webmail, methods).value("ok", false);
     }
     if (!webmail.contains("public_url")) webmail["public_url"] = published ? json(*published) : webmail["url"];
+  }
+  // Like a derived URL, a sign-in that fails before the apply (no SmarterMail credentials given for a run of
+  // Windows steps only) is not the apply's doing.
+  if (out.value("smartermail_login", false)) {
+    out["smartermail_login_before_ok"] = run_login_check(methods).value("ok", false);
   }
   bool any = false;
   for (const auto& s : checked_surfaces) any = any || !ranges_of(audiences, s.audience).empty();

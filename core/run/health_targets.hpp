@@ -30,7 +30,7 @@ std::optional<std::string> server_webmail_url(const nlohmann::json& bindings);
 std::string representative_address(const std::string& range, const std::vector<std::string>& narrower);
 
 /// The settings with what was left to the target filled in: `webmail.url` (marked `derived`, with
-/// `before_ok`: whether it answered before the apply) and
+/// `before_ok`: whether it answered before the apply), `smartermail_login_before_ok`, and
 /// `webmail.public_url` from the SmarterMail site, and `audience_checks` [{name, audience, range, from,
 /// surface, before_ok}] with the answer before the apply, or `audiences_skipped` (why not). Throws
 /// profile_error when webmail is configured without a URL and the site publishes none.
@@ -40,6 +40,9 @@ nlohmann::json resolve_health(const nlohmann::json& config, const nlohmann::json
 /// The server's own webmail check: through the lab's model when the URL was derived on a lab (nothing
 /// listens there), else a real GET from this machine (net.http.probe). The row of the health report.
 nlohmann::json run_webmail_check(const nlohmann::json& settings, const services::registry& methods);
+
+/// The SmarterMail sign-in (smartermail.version.get signs in on a real server): the row of the health report.
+nlohmann::json run_login_check(const services::registry& methods);
 
 /// One audience check through lab.reach.*: the row of the health report.
 nlohmann::json run_audience_check(const nlohmann::json& check, const services::registry& methods);

@@ -197,8 +197,13 @@ TEST_CASE("health targets: a derived URL, audiences skipped where only the serve
   CHECK(given["webmail"]["url"] == "https://10.0.0.5/");
   CHECK_FALSE(given["webmail"].contains("derived"));
   CHECK_FALSE(given.contains("audiences_skipped"));
-  CHECK(resolve_health({{"smartermail_login", true}, {"audiences", false}}, audiences, methods)["audiences_skipped"] ==
-        "the health settings say \"audiences\": false");
+  const json login_only = resolve_health({{"smartermail_login", true}, {"audiences", false}}, audiences, methods);
+  CHECK(login_only["audiences_skipped"] == "the health settings say \"audiences\": false");
+  // No SmarterMail here: the sign-in fails before the apply already, so it does not fail the probe after it.
+  CHECK(login_only["smartermail_login_before_ok"] == false);
+  const json login_after = smharden::core::run_health_probe(login_only, methods, no_cancel);
+  CHECK(login_after["ok"] == true);
+  CHECK(login_after["failing_before_apply"] == json({"smartermail_login"}));
 
   bindings = json::array();
   try {
