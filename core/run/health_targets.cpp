@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <smharden/common/access_proof.hpp>
+#include <smharden/common/binding_information.hpp>
 #include <smharden/common/firewall_rules.hpp>
 #include <smharden/common/ip_range.hpp>
 #include <stdexcept>
@@ -26,12 +27,10 @@ struct binding_parts {
 
 std::optional<binding_parts> split_binding(const json& b) {
   const std::string info = b.value("binding_information", "");
-  const auto host_colon = info.rfind(':');
-  if (host_colon == std::string::npos || host_colon == 0) return std::nullopt;
-  const auto port_colon = info.rfind(':', host_colon - 1);
-  if (port_colon == std::string::npos) return std::nullopt;
-  return binding_parts{util::ascii_lower(b.value("protocol", "")), info.substr(0, port_colon),
-                       info.substr(port_colon + 1, host_colon - port_colon - 1), info.substr(host_colon + 1)};
+  const auto parts = common::split_binding_information(info);
+  if (!parts) return std::nullopt;
+  return binding_parts{util::ascii_lower(b.value("protocol", "")), std::string(parts->ip), std::string(parts->port),
+                       std::string(parts->host)};
 }
 
 std::string url_of(const std::string& scheme, const std::string& host, const std::string& port) {

@@ -1,5 +1,7 @@
 #include "binding_policy.hpp"
 
+#include <smharden/common/binding_information.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -23,13 +25,11 @@ bool same(const json& a, const json& b) {
 
 // "IP:port:host" -> the IP part ("*", "127.0.0.1", "[::1]") and the port; nullopt when it does not split.
 std::optional<std::pair<std::string, int>> address_and_port(const std::string& info) {
-  const auto host_colon = info.rfind(':');
-  if (host_colon == std::string::npos || host_colon == 0) return std::nullopt;
-  const auto port_colon = info.rfind(':', host_colon - 1);
-  if (port_colon == std::string::npos) return std::nullopt;
-  const std::string port = info.substr(port_colon + 1, host_colon - port_colon - 1);
+  const auto parts = common::split_binding_information(info);
+  if (!parts) return std::nullopt;
+  const std::string port(parts->port);
   if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  return std::make_pair(info.substr(0, port_colon), std::stoi(port));
+  return std::make_pair(std::string(parts->ip), std::stoi(port));
 }
 
 // The loopback address a binding listens on ("127.0.0.1", "::1"), or "" for any other address.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <smharden/common/binding_information.hpp>
 #include <string_view>
 #include <vector>
 
@@ -32,15 +33,6 @@ json bindings_get(iis_service& self, const json& p) {
   return json{{"site", site.attribute("name").value()}, {"bindings", bindings_json(site)}};
 }
 
-// The port of "IP:port:host", or "" when it does not split that way.
-std::string_view binding_port(std::string_view info) {
-  const auto host_colon = info.rfind(':');
-  if (host_colon == std::string_view::npos || host_colon == 0) return {};
-  const auto port_colon = info.rfind(':', host_colon - 1);
-  if (port_colon == std::string_view::npos) return {};
-  return info.substr(port_colon + 1, host_colon - port_colon - 1);
-}
-
 json bindings_on_port(iis_service& self, const json& p) {
   if (!p.contains("port") || !p["port"].is_number_integer() || p["port"].get<long>() < 1 ||
       p["port"].get<long>() > 65535) {
@@ -52,7 +44,8 @@ json bindings_on_port(iis_service& self, const json& p) {
   for (pugi::xml_node site : sites_node(d).children("site")) {
     for (pugi::xml_node b : site.child("bindings").children("binding")) {
       const char* info = b.attribute("bindingInformation").value();
-      if (binding_port(info) != port) continue;
+      const auto parts = common::split_binding_information(info);
+      if (!parts || parts->port != port) continue;
       out.push_back({{"site", site.attribute("name").value()},
                      {"protocol", b.attribute("protocol").value()},
                      {"binding_information", info}});

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <smharden/common/binding_information.hpp>
 #include <smharden/common/firewall_listing.hpp>
 #include <smharden/common/ip_range.hpp>
 #include <stdexcept>
@@ -106,12 +107,9 @@ std::optional<site_binding> listening(const std::string& site, const json& b, co
                                       const destination& to) {
   if (util::ascii_lower(b.value("protocol", "")) != url.scheme) return std::nullopt;
   const std::string info = b.value("binding_information", "");
-  const auto host_colon = info.rfind(':');
-  if (host_colon == std::string::npos || host_colon == 0) return std::nullopt;
-  const auto port_colon = info.rfind(':', host_colon - 1);
-  if (port_colon == std::string::npos) return std::nullopt;
-  if (info.substr(port_colon + 1, host_colon - port_colon - 1) != std::to_string(url.port)) return std::nullopt;
-  std::string ip = info.substr(0, port_colon);
+  const auto parts = common::split_binding_information(info);
+  if (!parts || parts->port != std::to_string(url.port)) return std::nullopt;
+  std::string ip(parts->ip);
   if (ip.size() > 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
   if (ip != "*") {
     const auto bound = address_of(ip);
@@ -119,7 +117,7 @@ std::optional<site_binding> listening(const std::string& site, const json& b, co
     if (is_loopback(*bound) != to.loopback) return std::nullopt;
     if (to.literal && !(*to.literal == *bound)) return std::nullopt;
   }
-  return site_binding{site, ip, info.substr(host_colon + 1)};
+  return site_binding{site, ip, std::string(parts->host)};
 }
 
 /// IIS picks the most specific binding: a host name before none, an address before "*".
